@@ -1,0 +1,37 @@
+"""``oin-gitops rules``: list every rule, or show one rule's documentation."""
+
+from __future__ import annotations
+
+import click
+
+from oin_gitops.diagnostics import DOCS_PAGE
+from oin_gitops.rules import BY_ID, RULES
+
+
+@click.command()
+@click.argument("rule_id", required=False)
+def rules(rule_id: str | None) -> None:
+    """List every rule with its severity, guideline and summary, or show one rule in full.
+
+    \b
+    Examples:
+      oin-gitops rules
+      oin-gitops rules placeholder
+    """
+    if rule_id is None:
+        width = max(len(rule.id) for rule in RULES)
+        for rule in RULES:
+            guideline = rule.guideline or "-"
+            click.echo(
+                f"{rule.id:<{width}}  {rule.severity.value:<7}  {guideline:<8}  {rule.summary}"
+            )
+        click.echo(f"\nDocs: {DOCS_PAGE}; one rule in full: oin-gitops rules RULE_ID")
+        return
+    rule = BY_ID.get(rule_id)
+    if rule is None:
+        raise click.BadParameter(
+            f"no rule '{rule_id}'; run 'oin-gitops rules' for the list.", param_hint="RULE_ID"
+        )
+    click.echo(f"{rule.id}: {rule.summary}")
+    click.echo(f"severity: {rule.severity.value}; guideline: {rule.guideline or 'none'}")
+    click.echo(f"\n{rule.doc}\n\nHow to fix: {rule.help}\nDocs: {DOCS_PAGE}#{rule.id}")

@@ -1,0 +1,108 @@
+"""Discover submission folders, load them, run the rules, and return a sorted ``Report``.
+
+A plain library call: it never prints, exits, reads the environment or touches the network.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
+
+from oin_gitops.config import Config
+from oin_gitops.diagnostics import Diagnostic, Report, Severity
+from oin_gitops.rules import RULES, Finding, Rule
+from oin_gitops.sources import Kind, Source, join
+from oin_gitops.submission import (
+    SUBMISSIONS,
+    Repository,
+    Submission,
+    load_submission,
+    not_regular,
+)
+
+
+def discover(source: Source) -> tuple[list[str], list[Diagnostic]]:
+    """The slugs of every folder in ``submissions/``, and diagnostics for anything else there."""
+    if source.kind(SUBMISSIONS) is not Kind.DIR:
+        return [], []
+    slugs: list[str] = []
+    problems: list[Diagnostic] = []
+    for name in source.listdir(SUBMISSIONS):
+        path = join(SUBMISSIONS, name)
+        kind = source.kind(path)
+        if kind is Kind.DIR:
+            slugs.append(name)
+        elif kind is Kind.FILE:
+            problems.append(
+                Diagnostic(
+                    path=path,
+                    rule="unexpected-file",
+                    severity=Severity.ERROR,
+                    message=f"'{path}' is a file; submissions/ holds only submission folders",
+                    help="Move the file into a submission folder, or remove it.",
+                )
+            )
+        else:
+            problems.append(not_regular(path, kind))
+    return slugs, problems
+
+
+def lint(source: Source, config: Config, slugs: Sequence[str] | None = None) -> Report:
+    """Lint the given submission folders (all of them when ``slugs`` is None)."""
+    all_slugs, problems = discover(source)
+    wanted = all_slugs if slugs is None else [s for s in all_slugs if s in set(slugs)]
+    if slugs is not None:
+        problems = [d for d in problems if d.path.split("/")[1] in set(slugs)]
+    submissions: list[Submission] = []
+    for slug in wanted:
+        submission, loaded = load_submission(source, slug, config)
+        submissions.append(submission)
+        problems.extend(loaded)
+        problems.extend(_entry_problems(submission))
+        problems.extend(_run(RULES, "submission", submission))
+    repository = Repository(source, config, submissions, all_slugs)
+    problems.extend(_run(RULES, "repository", repository))
+    return Report.build(_configured(problems, config), wanted)
+
+
+def _entry_problems(submission: Submission) -> Iterator[Diagnostic]:
+    for name, kind in submission.entries.items():
+        if kind in (Kind.SYMLINK, Kind.OTHER):
+            yield not_regular(submission.path(name), kind)
+
+
+def _run(
+    rules: Iterable[Rule], scope: str, subject: Submission | Repository
+) -> Iterator[Diagnostic]:
+    for rule in rules:
+        if rule.scope != scope or rule.check is None:
+            continue
+        for finding in rule.check(subject):  # type: ignore[arg-type]
+            yield _stamp(rule, finding)
+
+
+def _stamp(rule: Rule, finding: Finding) -> Diagnostic:
+    return Diagnostic(
+        path=finding.path,
+        rule=rule.id,
+        severity=rule.severity,
+        message=finding.message,
+        help=finding.help or rule.help,
+        line=finding.line,
+        column=finding.column,
+        end_line=finding.end_line,
+        end_column=finding.end_column,
+    )
+
+
+def _configured(diagnostics: Iterable[Diagnostic], config: Config) -> Iterator[Diagnostic]:
+    """Apply the configuration's ``rules`` section: turn rules off or change their severity."""
+    for diagnostic in diagnostics:
+        severity = config.severity(diagnostic.rule, diagnostic.severity)
+        if severity is None:
+            continue
+        yield (
+            diagnostic
+            if severity is diagnostic.severity
+            else dataclasses.replace(diagnostic, severity=severity)
+        )

@@ -1,0 +1,15 @@
+"""Reporters turn a ``Report`` into text; each is a pure ``render(report) -> str``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from oin_gitops.diagnostics import Report
+from oin_gitops.reporters import json_format, text
+
+Renderer = Callable[[Report], str]
+
+REPORTERS: dict[str, Renderer] = {
+    "text": text.render,
+    "json": json_format.render,
+}

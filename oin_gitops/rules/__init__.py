@@ -1,0 +1,27 @@
+"""The rule registry: every rule, listed explicitly, in the order ``oin-gitops rules`` shows."""
+
+from __future__ import annotations
+
+from oin_gitops.rules import content, repository, structure
+from oin_gitops.rules.base import Finding, Rule
+from oin_gitops.rules.reserved import RESERVED
+
+RULES: tuple[Rule, ...] = (
+    *RESERVED,
+    structure.slug_format,
+    structure.submission_file,
+    structure.swa_not_accepted,
+    structure.unexpected_file,
+    structure.protocol_file,
+    structure.logo_file,
+    structure.file_reference,
+    structure.schema_comment,
+    content.placeholder,
+    repository.duplicate_slug,
+    repository.duplicate_name,
+)
+
+BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+assert len(BY_ID) == len(RULES), "rule ids must be unique"
+
+__all__ = ["BY_ID", "RULES", "Finding", "Rule"]

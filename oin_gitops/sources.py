@@ -1,0 +1,162 @@
+"""Where files come from: a folder on disk, a git revision, or files held in memory.
+
+Every path is repository-relative and POSIX (``submissions/acme/submission.yaml``). A source
+reports what kind of thing a path is before anything reads it, so symlinks, FIFOs and devices
+are never opened.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import stat
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+
+class Kind(enum.Enum):
+    FILE = "file"
+    DIR = "directory"
+    SYMLINK = "symbolic link"
+    OTHER = "special file"
+    MISSING = "missing"
+
+
+class SourceError(Exception):
+    """A source could not be read at all (a bad git revision, an unreadable folder)."""
+
+
+class Source(Protocol):
+    def kind(self, path: str) -> Kind: ...
+
+    def listdir(self, path: str) -> list[str]: ...
+
+    def size(self, path: str) -> int: ...
+
+    def read(self, path: str) -> bytes: ...
+
+
+def join(*parts: str) -> str:
+    return str(PurePosixPath(*[p for p in parts if p])) if any(parts) else ""
+
+
+class DiskSource:
+    """Files in a folder on disk, read without following symlinks."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, path: str) -> Path:
+        return self.root / path if path else self.root
+
+    def kind(self, path: str) -> Kind:
+        try:
+            mode = os.lstat(self._path(path)).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return Kind.MISSING
+        if stat.S_ISLNK(mode):
+            return Kind.SYMLINK
+        if stat.S_ISDIR(mode):
+            return Kind.DIR
+        return Kind.FILE if stat.S_ISREG(mode) else Kind.OTHER
+
+    def listdir(self, path: str) -> list[str]:
+        try:
+            return sorted(os.listdir(self._path(path)))
+        except OSError as exc:
+            raise SourceError(f"cannot list {path or '.'}: {exc.strerror}") from exc
+
+    def size(self, path: str) -> int:
+        return os.lstat(self._path(path)).st_size
+
+    def read(self, path: str) -> bytes:
+        # O_NOFOLLOW and O_NONBLOCK: a file swapped for a symlink or FIFO after kind() was
+        # asked is refused or returns at once instead of blocking the run.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(self._path(path), flags)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(f"{path} is not a regular file")
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                return handle.read()
+        finally:
+            os.close(fd)
+
+
+class _IndexedSource:
+    """A source whose whole file list is known up front: files map to their kinds."""
+
+    def __init__(self, kinds: Mapping[str, Kind]) -> None:
+        self._kinds = dict(kinds)
+        self._children: dict[str, set[str]] = {"": set()}
+        for path in self._kinds:
+            parts = PurePosixPath(path).parts
+            for depth in range(len(parts)):
+                parent = join(*parts[:depth])
+                self._children.setdefault(parent, set()).add(parts[depth])
+
+    def kind(self, path: str) -> Kind:
+        if path in self._kinds:
+            return self._kinds[path]
+        return Kind.DIR if path in self._children else Kind.MISSING
+
+    def listdir(self, path: str) -> list[str]:
+        return sorted(self._children.get(path, ()))
+
+
+class MemorySource(_IndexedSource):
+    """Files held in memory, e.g. fetched from the GitHub API. A ``Kind`` value stands in for
+    a symlink or special file that has no contents to read."""
+
+    def __init__(self, files: Mapping[str, bytes | Kind]) -> None:
+        super().__init__({p: v if isinstance(v, Kind) else Kind.FILE for p, v in files.items()})
+        self._data = {p: v for p, v in files.items() if isinstance(v, bytes)}
+
+    def size(self, path: str) -> int:
+        return len(self._data[path])
+
+    def read(self, path: str) -> bytes:
+        return self._data[path]
+
+
+_GIT_KINDS = {"100644": Kind.FILE, "100755": Kind.FILE, "120000": Kind.SYMLINK}
+
+
+class GitSource(_IndexedSource):
+    """The tree of one git revision, read with ``git`` without touching the work tree."""
+
+    def __init__(self, repo: Path, revision: str) -> None:
+        self.repo = repo
+        self.revision = revision
+        listing = self._git("ls-tree", "-r", "-l", "-z", "--full-tree", revision)
+        kinds: dict[str, Kind] = {}
+        self._blobs: dict[str, tuple[str, int]] = {}
+        for record in listing.split(b"\0"):
+            if not record:
+                continue
+            meta, _, name = record.partition(b"\t")
+            mode, _type, sha, size = meta.split()
+            path = name.decode("utf-8", "surrogateescape")
+            kinds[path] = _GIT_KINDS.get(mode.decode(), Kind.OTHER)
+            self._blobs[path] = (sha.decode(), int(size) if size != b"-" else 0)
+        super().__init__(kinds)
+
+    def _git(self, *args: str) -> bytes:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(self.repo), *args], capture_output=True, check=True
+            )
+        except subprocess.CalledProcessError as exc:
+            detail = exc.stderr.decode(errors="replace").strip()
+            raise SourceError(f"git {args[0]} failed: {detail}") from exc
+        except FileNotFoundError as exc:
+            raise SourceError("git is not installed") from exc
+        return done.stdout
+
+    def size(self, path: str) -> int:
+        return self._blobs[path][1]
+
+    def read(self, path: str) -> bytes:
+        return self._git("cat-file", "blob", self._blobs[path][0])

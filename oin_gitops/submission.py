@@ -1,0 +1,164 @@
+"""A submission folder as rules see it: its entries, its parsed YAML, and the repository around it.
+
+``load_submission`` lists a folder (never following symlinks), reads and parses each YAML file
+through ``yamlio`` and validates it against its schema; what cannot be read becomes a diagnostic
+and the file is simply absent from ``documents``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from oin_gitops import schema_check, yamlio
+from oin_gitops.config import Config
+from oin_gitops.diagnostics import Diagnostic, Severity
+from oin_gitops.schemas import FILE_SCHEMAS, PROTOCOL_FILES
+from oin_gitops.sources import Kind, Source, join
+
+SUBMISSIONS = "submissions"
+EVIDENCE = "evidence"
+SUBMISSION_FILE = "submission.yaml"
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
+
+
+def normalise_name(name: str) -> str:
+    """The form in which two app names (or slugs) collide: NFKC, casefolded, letters and digits."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def not_regular(path: str, kind: Kind) -> Diagnostic:
+    return Diagnostic(
+        path=path,
+        rule="file-not-regular",
+        severity=Severity.ERROR,
+        message=f"'{path}' is a {kind.value}; a submission may hold only regular files and folders",
+        help="Replace it with a regular file (symbolic links, FIFOs and devices are never read).",
+    )
+
+
+def read_file(source: Source, path: str, limit: int) -> bytes | Diagnostic:
+    """The bytes of a regular file no larger than ``limit``; anything else is a diagnostic."""
+    kind = source.kind(path)
+    if kind is not Kind.FILE:
+        return not_regular(path, kind)
+    size = source.size(path)
+    if size > limit:
+        return Diagnostic(
+            path=path,
+            rule="file-too-large",
+            severity=Severity.ERROR,
+            message=f"the file is {size:,} bytes; files of this kind may be at most {limit:,} bytes",
+            help="Shrink the file; it is not read past the limit.",
+        )
+    try:
+        return source.read(path)
+    except OSError as exc:
+        return Diagnostic(
+            path=path,
+            rule="file-unreadable",
+            severity=Severity.ERROR,
+            message=f"the file cannot be read: {exc.strerror or exc}",
+            help="Check the file's permissions, or recreate it.",
+        )
+
+
+@dataclass
+class Submission:
+    """One folder under ``submissions/``: its entries (relative paths) and its parsed YAML."""
+
+    slug: str
+    source: Source
+    config: Config
+    entries: dict[str, Kind] = field(default_factory=dict)
+    documents: dict[str, yamlio.Document] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> str:
+        return join(SUBMISSIONS, self.slug)
+
+    def path(self, name: str) -> str:
+        return join(self.folder, name)
+
+    @property
+    def general(self) -> yamlio.Document | None:
+        return self.documents.get(SUBMISSION_FILE)
+
+    @property
+    def protocols(self) -> list[str]:
+        """The protocol/tool files present, parsed or not, in the order the design lists them."""
+        return [name for name in PROTOCOL_FILES if name in self.entries]
+
+    def app_field(self, key: str) -> Any:
+        general = self.general
+        app = general.data.get("app") if general else None
+        return app.get(key) if isinstance(app, dict) else None
+
+
+def list_entries(source: Source, folder: str) -> dict[str, Kind]:
+    """Entries of a submission folder and of its ``evidence/`` folder, never descending further."""
+    entries: dict[str, Kind] = {}
+    for name in source.listdir(folder):
+        kind = source.kind(join(folder, name))
+        entries[name] = kind
+        if name == EVIDENCE and kind is Kind.DIR:
+            for inner in source.listdir(join(folder, name)):
+                entries[join(name, inner)] = source.kind(join(folder, name, inner))
+    return entries
+
+
+def load_submission(
+    source: Source, slug: str, config: Config
+) -> tuple[Submission, list[Diagnostic]]:
+    submission = Submission(
+        slug, source, config, entries=list_entries(source, join(SUBMISSIONS, slug))
+    )
+    problems: list[Diagnostic] = []
+    for name, schema_name in FILE_SCHEMAS.items():
+        if name not in submission.entries:
+            continue
+        document = load_yaml(source, submission.path(name))
+        if isinstance(document, Diagnostic):
+            problems.append(document)
+            continue
+        submission.documents[name] = document
+        problems.extend(schema_check.validate(document, schema_name))
+    return submission, problems
+
+
+def load_yaml(source: Source, path: str) -> yamlio.Document | Diagnostic:
+    data = read_file(source, path, yamlio.MAX_BYTES)
+    return data if isinstance(data, Diagnostic) else yamlio.parse(data, path)
+
+
+@dataclass
+class Repository:
+    """The linted submissions and a lazy view of every other folder in ``submissions/``."""
+
+    source: Source
+    config: Config
+    submissions: list[Submission]
+    slugs: list[str]
+    _cache: dict[str, yamlio.Document | None] = field(default_factory=dict, repr=False)
+
+    def app_names(self) -> Iterator[tuple[str, str, yamlio.Document]]:
+        """(slug, app name, document) for every submission whose name can be read."""
+        linted = {s.slug: s for s in self.submissions}
+        for slug in self.slugs:
+            document = linted[slug].general if slug in linted else self._general(slug)
+            if document is None:
+                continue
+            app = document.data.get("app")
+            name = app.get("name") if isinstance(app, dict) else None
+            if isinstance(name, str) and not schema_check.is_placeholder(name):
+                yield slug, name, document
+
+    def _general(self, slug: str) -> yamlio.Document | None:
+        if slug not in self._cache:
+            document = load_yaml(self.source, join(SUBMISSIONS, slug, SUBMISSION_FILE))
+            self._cache[slug] = document if isinstance(document, yamlio.Document) else None
+        return self._cache[slug]
