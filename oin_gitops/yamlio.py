@@ -94,6 +94,14 @@ def _problem(rule: str, message: str, help: str, line: int, column: int) -> Yaml
 
 def decode(data: bytes) -> str:
     """UTF-8 text of ``data`` (a BOM is dropped); NUL bytes and other encodings are refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _problem(
+            "file-encoding",
+            "the file is UTF-16 text; YAML files must be UTF-8",
+            "Save the file as UTF-8 text.",
+            1,
+            1,
+        )
     nul = data.find(b"\0")
     if nul >= 0:
         line, column = _byte_position(data, nul)
@@ -188,9 +196,10 @@ def _check_node(event: NodeEvent, stack: list[_Frame]) -> None:
         )
     tag = getattr(event, "tag", None)
     if tag is not None:
+        shown = str(tag).replace("tag:yaml.org,2002:", "!!", 1)
         raise _problem(
             "yaml-tag",
-            f"the tag '{tag}' is not allowed",
+            f"the tag '{shown}' is not allowed",
             "Remove the tag; quote the value if it must be text.",
             *_mark(event),
         )
@@ -287,6 +296,12 @@ def _syntax_problem(exc: YAMLError, text: str) -> YamlProblem:
     mark = exc.problem_mark if isinstance(exc, MarkedYAMLError) else None
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = (getattr(exc, "problem", None) or str(exc)).strip()
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark is not None:
+        problem += (
+            f" {context} that starts on line {context_mark.line + 1}, "
+            f"column {context_mark.column + 1}"
+        )
     if "'\\t'" in problem:
         return _problem(
             "yaml-syntax",

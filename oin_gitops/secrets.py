@@ -1,0 +1,83 @@
+"""Sealed values: PyNaCl sealed boxes to the reviewers' X25519 key, in the form
+``sealed:v1:<key id>:<base64 box>`` (the construction GitHub uses for Actions secrets).
+
+The key id is the first 16 hex digits of the SHA-256 of the raw public key, so a value sealed to
+another key is recognised without trying to open it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from dataclasses import dataclass
+
+from nacl.exceptions import CryptoError
+from nacl.public import PrivateKey, PublicKey, SealedBox
+
+PREFIX = "sealed:v1:"
+SEALED = re.compile(r"sealed:v1:(?P<key_id>[0-9a-f]{16}):(?P<box>[A-Za-z0-9+/]+={0,2})")
+
+
+class SecretError(ValueError):
+    """A key or sealed value that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Sealed:
+    key_id: str
+    box: bytes
+
+
+def _b64(text: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise SecretError(f"the {what} is not valid base64") from exc
+
+
+def public_key(text: str) -> PublicKey:
+    raw = _b64(text, "public key")
+    if len(raw) != 32:
+        raise SecretError(f"the public key is {len(raw)} bytes; an X25519 key is 32 bytes")
+    return PublicKey(raw)
+
+
+def private_key(text: str) -> PrivateKey:
+    raw = _b64(text, "private key")
+    if len(raw) != 32:
+        raise SecretError(f"the private key is {len(raw)} bytes; an X25519 key is 32 bytes")
+    return PrivateKey(raw)
+
+
+def key_id(key: PublicKey) -> str:
+    return hashlib.sha256(bytes(key)).hexdigest()[:16]
+
+
+def is_sealed(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(PREFIX)
+
+
+def parse(value: str) -> Sealed:
+    match = SEALED.fullmatch(value)
+    if match is None:
+        raise SecretError("the value is not of the form sealed:v1:<16 hex digits>:<base64>")
+    return Sealed(match["key_id"], _b64(match["box"], "sealed box"))
+
+
+def seal(plaintext: str, key: PublicKey) -> str:
+    box = SealedBox(key).encrypt(plaintext.encode("utf-8"))
+    return f"{PREFIX}{key_id(key)}:{base64.b64encode(box).decode('ascii')}"
+
+
+def unseal(value: str, key: PrivateKey) -> str:
+    sealed = parse(value)
+    if sealed.key_id != key_id(key.public_key):
+        raise SecretError(
+            f"the value is sealed to key {sealed.key_id}, not to this key ({key_id(key.public_key)})"
+        )
+    try:
+        return SealedBox(key).decrypt(sealed.box).decode("utf-8")
+    except CryptoError as exc:
+        raise SecretError("the sealed box cannot be opened with this key") from exc

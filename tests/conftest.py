@@ -1,0 +1,115 @@
+"""Shared test helpers: scratch repositories with valid submissions to break one way at a time."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from oin_gitops import engine
+from oin_gitops.config import load_config
+from oin_gitops.diagnostics import Report
+from oin_gitops.rules import BY_ID
+from oin_gitops.sources import DiskSource
+
+ROOT = Path(__file__).resolve().parent.parent
+# The tests' own key pair (never the repository's): the private half is test data.
+KEYS = Path(__file__).resolve().parent / "keys"
+TEST_PUBLIC_KEY = (KEYS / "test-public-key.txt").read_text().strip()
+TEST_PRIVATE_KEY = (KEYS / "test-private-key.txt").read_text().strip()
+# "test-password-1" sealed to the test key.
+SEALED = "sealed:v1:619208c973708b46:LPWi74+oFhp+X/8T4cjxMT1UL7eBDTb/617ZAjR7kURoaRnBX72CZXdzqlXg+HXE3DAIoZyD5HNYwz8NMwsy"
+
+SUBMISSION_YAML = """\
+# yaml-language-server: $schema=../../schemas/submission.schema.json
+schema_version: 1
+app:
+  name: {name}
+  website: https://acme.example/notes
+  description: Acme Notes gives teams shared notebooks; the Okta integration adds single sign-on.
+  use_cases: [Automation]
+  logo: logo.png
+support:
+  contacts:
+    - email: help@acme.example
+  escalation: oin-escalations@acme.example
+test_account:
+  url: https://app.acme.example/login
+  username: isvtest@okta.com
+  password: "{sealed}"
+owners:
+  okta_org: https://acme.okta.com
+  github: [acme-alice]
+"""
+
+SAML_YAML = """\
+# yaml-language-server: $schema=../../schemas/saml.schema.json
+acs_url: https://${org.subdomain}.acme.example/saml/acs
+audience: https://acme.example/saml
+config_guide_url: https://acme.example/docs/okta-saml
+sign_in_flows: [idp]
+jit: false
+"""
+
+CONFIG_YAML = f"""\
+reviewers:
+  initial: [oin-rev-ana]
+  qa: [oin-qa-ben]
+maintainers: [oin-admin]
+public_key: "{TEST_PUBLIC_KEY}"
+"""
+
+
+def png_bytes(size: tuple[int, int] = (200, 200)) -> bytes:
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    image.paste((20, 90, 200, 255), (40, 40, size[0] - 40, size[1] - 40))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+class ScratchRepo:
+    """A repository folder on disk with helpers to add and lint submissions."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "submissions").mkdir(parents=True)
+        self.write(".oin-gitops.yaml", CONFIG_YAML)
+
+    def write(self, relative: str, content: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+        return path
+
+    def add_submission(self, slug: str, name: str = "Acme Notes", **files: str | bytes | None) -> Path:
+        """A valid SAML submission; ``files`` replace (or, with None, drop) its files."""
+        contents: dict[str, str | bytes | None] = {
+            "submission.yaml": SUBMISSION_YAML.format(name=name, sealed=SEALED),
+            "saml.yaml": SAML_YAML,
+            "logo.png": png_bytes(),
+        }
+        contents.update({k.replace("__", "/").replace("_yaml", ".yaml"): v for k, v in files.items()})
+        for file_name, content in contents.items():
+            if content is not None:
+                self.write(f"submissions/{slug}/{file_name}", content)
+        return self.root / "submissions" / slug
+
+    def lint(self, slugs: list[str] | None = None) -> Report:
+        source = DiskSource(self.root)
+        return engine.lint(source, load_config(source, frozenset(BY_ID)), slugs)
+
+
+def brief(report: Report) -> list[tuple[str, str, int | None, int | None, str]]:
+    return [(d.path, d.rule, d.line, d.column, d.message) for d in report.diagnostics]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> ScratchRepo:
+    return ScratchRepo(tmp_path / "repo")

@@ -1,0 +1,100 @@
+"""Each schema against fixture files: pass cases validate clean, fail cases pin every diagnostic.
+
+Fixtures live in ``tests/fixtures/schemas/<schema>/{pass,fail}/<case>.yaml``; a fail case has a
+sidecar ``<case>.expected`` with one ``LINE:COLUMN MESSAGE`` line per diagnostic, in order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from oin_gitops import schema_check, schemas, yamlio
+
+FIXTURES = Path(__file__).parent / "fixtures" / "schemas"
+CASES = sorted(FIXTURES.glob("*/*/*.yaml"))
+SCHEMA_NAMES = sorted(p.name.removesuffix(".schema.json") for p in schemas.schema_dir().glob("*.schema.json"))
+
+
+def _rendered(case: Path) -> list[str]:
+    document = yamlio.parse(case.read_bytes(), case.name)
+    assert isinstance(document, yamlio.Document), document
+    found = sorted(schema_check.validate(document, case.parent.parent.name), key=lambda d: d.sort_key())
+    return [f"{d.line}:{d.column} {d.message}" for d in found]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: "/".join(p.parts[-3:]))
+def test_schema_fixture(case: Path) -> None:
+    expected_file = case.with_suffix(".expected")
+    if case.parent.name == "pass":
+        assert _rendered(case) == []
+    else:
+        expected = expected_file.read_text(encoding="utf-8").splitlines()
+        assert expected, f"{expected_file} pins no diagnostic"
+        assert _rendered(case) == expected
+
+
+@pytest.mark.parametrize("name", [n for n in SCHEMA_NAMES if n != "common"])
+def test_every_schema_has_pass_and_fail_fixtures(name: str) -> None:
+    assert list((FIXTURES / name / "pass").glob("*.yaml")), f"no pass fixture for {name}"
+    assert list((FIXTURES / name / "fail").glob("*.yaml")), f"no fail fixture for {name}"
+
+
+def _subschemas(node: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
+        yield where, node
+        for key, value in node.items():
+            yield from _subschemas(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _subschemas(value, f"{where}/{index}")
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_schema_is_valid_2020_12_with_id(name: str) -> None:
+    schema = schemas.load(name)
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"].endswith(f"/{name}.schema.json")
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_property_has_a_description_and_every_pattern_a_hint(name: str) -> None:
+    missing = []
+    for where, node in _subschemas(schemas.load(name)):
+        for prop, sub in (node.get("properties") or {}).items():
+            if isinstance(sub, dict) and not sub.get("description"):
+                missing.append(f"{where}/properties/{prop}: no description")
+        if "pattern" in node and isinstance(node["pattern"], str) and "x-oin-hint" not in node:
+            missing.append(f"{where}: pattern without x-oin-hint")
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_no_combinators_without_positions(name: str) -> None:
+    text = json.dumps(schemas.load(name))
+    assert '"oneOf"' not in text and '"anyOf"' not in text
+
+
+def test_secrets_are_private_and_sealed() -> None:
+    secrets_found = []
+    for name in SCHEMA_NAMES:
+        for where, node in _subschemas(schemas.load(name)):
+            if node.get("x-oin-secret"):
+                secrets_found.append(f"{name}{where}")
+                assert node.get("x-oin-private") is True, where
+                assert node.get("$ref", "").endswith("#/$defs/sealed_secret"), where
+    assert "submission/properties/test_account/properties/password" in secrets_found
+
+
+def test_no_ref_is_fetched_over_the_network() -> None:
+    from referencing.exceptions import Unresolvable
+
+    resolver = schemas.registry().resolver()
+    with pytest.raises(Unresolvable):
+        resolver.lookup("https://example.invalid/remote.schema.json")
