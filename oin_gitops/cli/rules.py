@@ -6,18 +6,24 @@ import click
 
 from oin_gitops.diagnostics import DOCS_PAGE
 from oin_gitops.rules import BY_ID, RULES
+from oin_gitops.rules.docs import render_markdown
 
 
 @click.command()
 @click.argument("rule_id", required=False)
-def rules(rule_id: str | None) -> None:
+@click.option("--markdown", is_flag=True, help="Print the rules reference (docs/rules.md) instead.")
+def rules(rule_id: str | None, markdown: bool) -> None:
     """List every rule with its severity, guideline and summary, or show one rule in full.
 
     \b
     Examples:
       oin-gitops rules
       oin-gitops rules placeholder
+      oin-gitops rules --markdown > docs/rules.md
     """
+    if markdown:
+        click.echo(render_markdown(), nl=False)
+        return
     if rule_id is None:
         width = max(len(rule.id) for rule in RULES)
         for rule in RULES:
