@@ -1,15 +1,18 @@
 """JSON-Schema validation of a parsed YAML file, reported at the line and column at fault.
 
 A missing key is reported at its parent mapping, an unknown key at that key, a wrong type or
-value at the value, and an array error at the item. Messages are written for an ISV; the
-schema's ``description`` and ``x-oin-hint`` annotations supply the words.
+value at the value, and an array error at the item. Messages are written for an ISV: the field's
+own ``description`` and ``x-oin-hint`` in the schema supply the words. When one value breaks
+several keywords (an empty name that also fails its pattern), only the most telling is reported.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
@@ -30,6 +33,18 @@ _TYPE_NAMES = {
     "object": "a mapping of keys",
     "null": "empty",
 }
+# When several keywords fail on one value, the lowest rank is reported.
+_RANK = {
+    "type": 0,
+    "const": 1,
+    "enum": 1,
+    "not": 1,
+    "minLength": 2,
+    "maxLength": 2,
+    "pattern": 3,
+    "format": 3,
+}
+_CONDITIONAL = {"if", "then", "else", "allOf"}
 
 
 def field_name(pointer: Pointer) -> str:
@@ -53,17 +68,44 @@ def _holds_placeholder(value: object) -> bool:
 
 def validate(document: Document, schema_name: str) -> Iterator[Diagnostic]:
     """Every schema error of ``document`` as diagnostics (placeholders are left to their rule)."""
+    best: dict[tuple[int | None, int | None], tuple[tuple[int, int], Diagnostic]] = {}
+    others: list[Diagnostic] = []
     for error in schemas.validator(schema_name).iter_errors(document.data):
         if _holds_placeholder(error.instance) and error.validator != "required":
             continue
-        yield from _diagnostics(error, document, schema_name)
+        e = _Error(error, document, schema_name)
+        rank = _RANK.get(str(error.validator))
+        for diagnostic in _HANDLERS.get(str(error.validator), _generic)(e):
+            if rank is None:
+                others.append(diagnostic)
+                continue
+            key = (diagnostic.line, diagnostic.column)
+            order = (rank, e.limit)
+            if key not in best or order < best[key][0]:
+                best[key] = (order, diagnostic)
+    yield from dict.fromkeys([*others, *(diagnostic for _, diagnostic in best.values())])
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value as the ISV wrote it in YAML: 'text' quoted, true/false/null, lists in flow style."""
+    if isinstance(value, str):
+        text = value if len(value) <= limit else value[: limit - 3] + "..."
+        return f"'{text}'"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _value_type(value: object) -> str:
     if isinstance(value, bool):
         return "true or false"
-    if isinstance(value, (int, float)):
-        return "a number"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return f"a decimal number ({value})"
     if isinstance(value, str):
         return "text"
     if isinstance(value, list):
@@ -73,21 +115,13 @@ def _value_type(value: object) -> str:
     return "empty" if value is None else type(value).__name__
 
 
-def _shown(value: object, limit: int = 60) -> str:
-    text = str(value)
-    return "'" + (text if len(text) <= limit else text[: limit - 3] + "...") + "'"
-
-
-def _help(schema: dict[str, Any]) -> str:
-    parts = [schema.get("description", "").strip()]
-    if schema.get("x-oin-guideline"):
-        parts.append(f"(OIN guideline {schema['x-oin-guideline']})")
-    return " ".join(p for p in parts if p)
+def _first_sentence(text: str) -> str:
+    return text.strip().split(". ")[0].rstrip(".")
 
 
 @dataclass(frozen=True)
 class _Error:
-    """One jsonschema error, and how to report a diagnostic about it."""
+    """One jsonschema error, the schema of the field it is about, and how to report it."""
 
     error: ValidationError
     document: Document
@@ -105,9 +139,34 @@ class _Error:
     def subject(self) -> str:
         return f"'{self.name}'" if self.name else "the file"
 
-    @property
+    @cached_property
     def schema(self) -> dict[str, Any]:
-        return self.error.schema if isinstance(self.error.schema, dict) else {}
+        """The schema holding the failing keyword, with the field's own annotations."""
+        return schemas.subschema(self.schema_name, list(self.error.absolute_schema_path)[:-1])
+
+    @cached_property
+    def object_schema(self) -> dict[str, Any]:
+        """For errors inside if/then/else: the schema of the object the condition is about."""
+        path = list(self.error.absolute_schema_path)[:-1]
+        while path and (path[-1] in _CONDITIONAL or isinstance(path[-1], int)):
+            path.pop()
+        return schemas.subschema(self.schema_name, path)
+
+    @property
+    def conditional(self) -> bool:
+        return bool(_CONDITIONAL & set(self.error.absolute_schema_path))
+
+    @property
+    def limit(self) -> int:
+        value = self.error.validator_value
+        return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+    def help(self, schema: dict[str, Any] | None = None) -> str:
+        schema = self.schema if schema is None else schema
+        parts = [schema.get("description", "").strip()]
+        if schema.get("x-oin-guideline"):
+            parts.append(f"(OIN guideline {schema['x-oin-guideline']})")
+        return " ".join(p for p in parts if p)
 
     def report(
         self, message: str, help: str | None = None, *, at: Pointer | None = None, key: bool = False
@@ -120,7 +179,7 @@ class _Error:
             rule=RULE,
             severity=Severity.ERROR,
             message=message,
-            help=_help(self.schema) if help is None else help,
+            help=self.help() if help is None else help,
             line=line,
             column=column,
             end_line=line if end else None,
@@ -128,125 +187,97 @@ class _Error:
         )
 
 
-def _diagnostics(
-    error: ValidationError, document: Document, schema_name: str
-) -> Iterator[Diagnostic]:
-    e = _Error(error, document, schema_name)
-    handler = _HANDLERS.get(str(error.validator))
-    if handler is not None:
-        yield from handler(e)
-    else:  # a keyword without a tailored message: still positioned, in jsonschema's words
-        yield e.report(f"{e.subject} is invalid: {error.message}")
+def _generic(e: _Error) -> Iterator[Diagnostic]:
+    yield e.report(f"{e.subject} is invalid: {e.error.message}")
 
 
 def _required(e: _Error) -> Iterator[Diagnostic]:
-    error, name = e.error, e.name
-    instance = error.instance if isinstance(error.instance, dict) else {}
-    for prop in error.validator_value:
-        if prop in instance or not error.message.startswith(repr(prop)):
+    instance = e.error.instance if isinstance(e.error.instance, dict) else {}
+    for prop in e.error.validator_value:
+        if prop in instance or not e.error.message.startswith(repr(prop)):
             continue
-        prop_schema = schemas.resolve(e.schema.get("properties", {}).get(prop, {}), e.schema_name)
-        where = f"'{name}' is" if name else "the file is"
+        field = schemas.resolve(e.object_schema.get("properties", {}).get(prop, {}), e.schema_name)
+        reason = e.help() if e.conditional else ""
+        where = f"'{e.name}' is" if e.name else "the file is"
         yield e.report(
             f"{where} missing the required key '{prop}'",
-            f"Add '{prop}'. " + _help(prop_schema),
+            " ".join(p for p in (f"Add '{prop}'.", reason, e.help(field)) if p),
             key=True,
         )
 
 
 def _additional(e: _Error) -> Iterator[Diagnostic]:
-    error, name = e.error, e.name
-    allowed = sorted(e.schema.get("properties", {}))
-    instance = error.instance if isinstance(error.instance, dict) else {}
-    for extra in (k for k in instance if k not in allowed):
+    properties = e.schema.get("properties", {})
+    allowed = sorted(k for k, v in properties.items() if not (isinstance(v, dict) and "not" in v))
+    instance = e.error.instance if isinstance(e.error.instance, dict) else {}
+    for extra in (k for k in instance if k not in properties):
         close = difflib.get_close_matches(str(extra), allowed, n=1)
         hint = f"Did you mean '{close[0]}'? " if close else ""
-        where = f"'{name}'" if name else "the file"
         yield e.report(
-            f"{where} has the unknown key '{extra}'",
+            f"{e.subject} has the unknown key '{extra}'",
             f"{hint}Allowed keys here: {', '.join(allowed)}.",
-            key=True,
             at=(*e.pointer, extra),
+            key=True,
         )
 
 
 def _refused(e: _Error) -> Iterator[Diagnostic]:
-    name = e.name
-    yield e.report(f"'{name}' is not supported", _help(e.schema), key=True)
+    reason = _first_sentence(e.schema.get("description", ""))
+    state = "not allowed here" if e.conditional else "not supported"
+    yield e.report(f"'{e.name}' is {state}" + (f": {reason}" if reason else ""), key=True)
 
 
 def _type(e: _Error) -> Iterator[Diagnostic]:
-    error, _name = e.error, e.name
-    expected = error.validator_value
+    expected = e.error.validator_value
     wanted = " or ".join(
         _TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)
     )
-    yield e.report(
-        f"{e.subject} must be {wanted}, not {_value_type(error.instance)}",
-        _help(e.schema),
-    )
+    yield e.report(f"{e.subject} must be {wanted}, not {_value_type(e.error.instance)}")
 
 
 def _enum(e: _Error) -> Iterator[Diagnostic]:
-    error, name = e.error, e.name
-    options = ", ".join(str(v) for v in error.validator_value)
-    close = difflib.get_close_matches(
-        str(error.instance), [str(v) for v in error.validator_value], n=1
-    )
+    choices = [str(v) for v in e.error.validator_value]
+    close = difflib.get_close_matches(str(e.error.instance), choices, n=1)
     hint = f"Did you mean '{close[0]}'? " if close else ""
     yield e.report(
-        f"'{name}' is {_shown(error.instance)}, which is not one of: {options}",
-        f"{hint}{_help(e.schema)}".strip(),
+        f"'{e.name}' is {shown(e.error.instance)}, which is not one of: {', '.join(choices)}",
+        f"{hint}{e.help()}".strip(),
     )
 
 
 def _const(e: _Error) -> Iterator[Diagnostic]:
-    error, name = e.error, e.name
-    yield e.report(
-        f"'{name}' must be {_shown(error.validator_value)}, not {_shown(error.instance)}",
-        _help(e.schema),
-    )
+    wanted, found = e.error.validator_value, e.error.instance
+    found_text = shown(found)
+    if str(wanted) == str(found) or type(wanted) is not type(found):
+        found_text = f"{_value_type(found)} {found_text}" if isinstance(found, str) else found_text
+    yield e.report(f"'{e.name}' must be {shown(wanted)}, not {found_text}")
 
 
 def _pattern(e: _Error) -> Iterator[Diagnostic]:
-    error, name = e.error, e.name
-    hint = e.schema.get("x-oin-hint", f"text matching {error.validator_value}")
-    if "propertyNames" in error.schema_path:
+    hint = e.schema.get("x-oin-hint", f"text matching {e.error.validator_value}")
+    if "propertyNames" in e.error.absolute_schema_path:
         yield e.report(
-            f"the key {_shown(error.instance)} in '{name}' must be {hint}",
-            _help(e.schema),
+            f"the key {shown(e.error.instance)} in '{e.name}' must be {hint}",
+            at=(*e.pointer, e.error.instance),
             key=True,
-            at=(*e.pointer, error.instance),
         )
         return
-    yield e.report(
-        f"'{name}' must be {hint} (found {_shown(error.instance)})",
-        _help(e.schema),
-    )
+    yield e.report(f"'{e.name}' must be {hint} (found {shown(e.error.instance)})")
 
 
 def _format(e: _Error) -> Iterator[Diagnostic]:
-    error, name = e.error, e.name
-    hint = e.schema.get("x-oin-hint", f"a valid {error.validator_value}")
-    yield e.report(
-        f"'{name}' must be {hint} (found {_shown(error.instance)})",
-        _help(e.schema),
-    )
+    hint = e.schema.get("x-oin-hint", f"a valid {e.error.validator_value}")
+    yield e.report(f"'{e.name}' must be {hint} (found {shown(e.error.instance)})")
 
 
 def _length(e: _Error) -> Iterator[Diagnostic]:
-    error, name = e.error, e.name
-    size = len(error.instance)
-    limit = error.validator_value
-    if error.validator == "minLength":
-        message = (
-            f"'{name}' is empty"
-            if size == 0
-            else (f"'{name}' is {size:,} characters; the OIN requires at least {limit:,}")
-        )
+    size, limit = len(e.error.instance), e.limit
+    if e.error.validator == "maxLength":
+        yield e.report(f"'{e.name}' is {size:,} characters; the OIN allows at most {limit:,}")
+    elif size == 0:
+        yield e.report(f"'{e.name}' is empty")
     else:
-        message = f"'{name}' is {size:,} characters; the OIN allows at most {limit:,}"
-    yield e.report(message, _help(e.schema))
+        yield e.report(f"'{e.name}' is {size:,} characters; the OIN requires at least {limit:,}")
 
 
 def _entries(count: int) -> str:
@@ -254,57 +285,48 @@ def _entries(count: int) -> str:
 
 
 def _items_count(e: _Error) -> Iterator[Diagnostic]:
-    error, name = e.error, e.name
-    size = len(error.instance)
-    limit = error.validator_value
-    if error.validator == "minItems":
-        yield e.report(
-            f"'{name}' has {_entries(size)}; at least {limit:,} required",
-            _help(e.schema),
-        )
+    size, limit = len(e.error.instance), e.limit
+    if e.error.validator == "minItems":
+        yield e.report(f"'{e.name}' has {_entries(size)}; at least {limit:,} required")
     else:
         yield e.report(
-            f"'{name}' has {_entries(size)}; at most {limit:,} allowed",
-            f"Remove {_entries(size - limit)}. " + _help(e.schema),
+            f"'{e.name}' has {_entries(size)}; at most {limit:,} allowed",
+            f"Remove {_entries(size - limit)}. " + e.help(),
             at=(*e.pointer, limit),
         )
 
 
 def _unique(e: _Error) -> Iterator[Diagnostic]:
-    error, name = e.error, e.name
     seen: list[object] = []
-    for index, item in enumerate(error.instance):
+    for index, item in enumerate(e.error.instance):
         if item in seen:
+            what = (
+                f"repeats entry {seen.index(item) + 1}"
+                if isinstance(item, (dict, list))
+                else f"repeats {shown(item)}"
+            )
             yield e.report(
-                f"'{name}' lists {_shown(item)} more than once",
-                "Remove the repeated entry.",
-                at=(*e.pointer, index),
+                f"'{e.name}[{index}]' {what}", "Remove the repeated entry.", at=(*e.pointer, index)
             )
         seen.append(item)
 
 
 def _contains(e: _Error) -> Iterator[Diagnostic]:
-    error, name = e.error, e.name
-    wanted = error.validator_value
+    wanted = e.error.validator_value
     what = (
-        _shown(wanted["const"])
+        shown(wanted["const"])
         if isinstance(wanted, dict) and "const" in wanted
         else "a required entry"
     )
-    yield e.report(f"'{name}' must include {what}", _help(e.schema))
+    yield e.report(f"'{e.name}' must include {what}")
 
 
 def _bounds(e: _Error) -> Iterator[Diagnostic]:
-    error, name = e.error, e.name
-    word = "at least" if error.validator in ("minimum", "exclusiveMinimum") else "at most"
-    yield e.report(
-        f"'{name}' is {error.instance}; it must be {word} {error.validator_value}",
-        _help(e.schema),
-    )
+    word = "at least" if e.error.validator in ("minimum", "exclusiveMinimum") else "at most"
+    yield e.report(f"'{e.name}' is {e.error.instance}; it must be {word} {e.error.validator_value}")
 
 
 def _properties_count(e: _Error) -> Iterator[Diagnostic]:
-    name = e.name
     keys = ", ".join(e.schema.get("properties", {}))
     low, high = e.schema.get("minProperties"), e.schema.get("maxProperties")
     need = (
@@ -312,7 +334,7 @@ def _properties_count(e: _Error) -> Iterator[Diagnostic]:
         if low == high == 1
         else f"between {low or 0} and {high or 'any number of'} of: {keys}"
     )
-    yield e.report(f"'{name}' must have {need}", _help(e.schema))
+    yield e.report(f"'{e.name}' must have {need}")
 
 
 _HANDLERS = {

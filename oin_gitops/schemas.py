@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -49,18 +50,19 @@ def load(name: str) -> dict[str, Any]:
 
 
 def _refuse(uri: str) -> Resource[Any]:
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 @functools.cache
 def registry() -> Registry[Any]:
-    resources_ = [
-        Resource.from_contents(load(path.name.removesuffix(".schema.json")))
-        for path in sorted(schema_dir().glob("*.schema.json"))
-    ]
-    return Registry(retrieve=_refuse).with_resources(
-        (resource.id(), resource) for resource in resources_ if resource.id()
-    )
+    pairs: list[tuple[str, Resource[Any]]] = []
+    for path in sorted(schema_dir().glob("*.schema.json")):
+        resource = Resource.from_contents(load(path.name.removesuffix(".schema.json")))
+        uri = resource.id()
+        if uri:
+            pairs.append((uri, resource))
+    offline: Registry[Any] = Registry(retrieve=_refuse)  # type: ignore[call-arg]
+    return offline.with_resources(pairs)
 
 
 @functools.cache
@@ -72,11 +74,35 @@ def validator(name: str) -> Draft202012Validator:
     )
 
 
-def resolve(schema: dict[str, Any], name: str) -> dict[str, Any]:
-    """Follow ``$ref`` chains from ``schema`` (found in schema ``name``) to a concrete schema."""
-    resolver = registry().resolver(base_uri=load(name)["$id"])
-    while "$ref" in schema:
-        resolved = resolver.lookup(schema["$ref"])
+def _deref(node: Any, resolver: Any) -> tuple[Any, Any]:
+    """Follow ``$ref`` chains; the referring schema's own keywords win over the target's."""
+    while isinstance(node, dict) and "$ref" in node:
+        resolved = resolver.lookup(node["$ref"])
         resolver = resolved.resolver
-        schema = {**resolved.contents, **{k: v for k, v in schema.items() if k != "$ref"}}
-    return schema
+        node = {**resolved.contents, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node, resolver
+
+
+def resolve(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    """``schema`` (found in schema ``name``) with its ``$ref`` chain followed."""
+    node, _ = _deref(schema, registry().resolver(base_uri=load(name)["$id"]))
+    return node if isinstance(node, dict) else {}
+
+
+def subschema(name: str, path: Sequence[str | int]) -> dict[str, Any]:
+    """The schema at ``path`` (a jsonschema ``schema_path``) of schema ``name``, references followed.
+
+    Keywords written beside a ``$ref`` (a field's own description or hint) win over those of the
+    shared definition it points to.
+    """
+    node: Any = load(name)
+    resolver = registry().resolver(base_uri=node["$id"])
+    for part in path:
+        if isinstance(node, dict) and part not in node:
+            node, resolver = _deref(node, resolver)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return {}
+    node, _ = _deref(node, resolver)
+    return node if isinstance(node, dict) else {}

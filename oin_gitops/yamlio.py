@@ -79,7 +79,9 @@ class Document:
         for index, part in enumerate(pointer):
             last = index == len(pointer) - 1
             if isinstance(node, CommentedMap) and part in node:
-                where = node.lc.key(part) if (last and key) else node.lc.value(part)
+                # An empty value has no position of its own: ruamel gives the next token's.
+                empty = node[part] is None
+                where = node.lc.key(part) if ((last and key) or empty) else node.lc.value(part)
             elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
                 where = node.lc.item(part)
             else:

@@ -88,14 +88,18 @@ class ScratchRepo:
             path.write_text(textwrap.dedent(content), encoding="utf-8")
         return path
 
-    def add_submission(self, slug: str, name: str = "Acme Notes", **files: str | bytes | None) -> Path:
+    def add_submission(
+        self, slug: str, name: str = "Acme Notes", **files: str | bytes | None
+    ) -> Path:
         """A valid SAML submission; ``files`` replace (or, with None, drop) its files."""
         contents: dict[str, str | bytes | None] = {
             "submission.yaml": SUBMISSION_YAML.format(name=name, sealed=SEALED),
             "saml.yaml": SAML_YAML,
             "logo.png": png_bytes(),
         }
-        contents.update({k.replace("__", "/").replace("_yaml", ".yaml"): v for k, v in files.items()})
+        contents.update(
+            {k.replace("__", "/").replace("_yaml", ".yaml"): v for k, v in files.items()}
+        )
         for file_name, content in contents.items():
             if content is not None:
                 self.write(f"submissions/{slug}/{file_name}", content)

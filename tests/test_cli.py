@@ -39,10 +39,14 @@ def _golden(name: str, text: str) -> None:
 def _broken(repo: ScratchRepo) -> None:
     repo.add_submission(
         "acme-notes",
-        saml_yaml=SAML_YAML.replace("acs_url: https://${org.subdomain}.", "acs_url: http://").replace("jit: false", "jit: maybe\nrelay_state: /home"),
+        saml_yaml=SAML_YAML.replace(
+            "acs_url: https://${org.subdomain}.", "acs_url: http://"
+        ).replace("jit: false", "jit: maybe\nrelay_state: /home"),
         **{"notes, draft.txt": "x"},
     )
-    repo.add_submission("beta-app", name="Beta", saml_yaml=SAML_YAML.replace("saml.schema", "oidc.schema"))
+    repo.add_submission(
+        "beta-app", name="Beta", saml_yaml=SAML_YAML.replace("saml.schema", "oidc.schema")
+    )
 
 
 def test_text_output_golden_and_exit_1(repo: ScratchRepo, run) -> None:
@@ -57,7 +61,9 @@ def test_json_output_golden(repo: ScratchRepo, run) -> None:
     _broken(repo)
     result = run("lint", "--format", "json", cwd=repo.root)
     assert result.code == 1
-    _golden("lint-json.json", result.out.replace(f'"version": "{__version__}"', '"version": "VERSION"'))
+    _golden(
+        "lint-json.json", result.out.replace(f'"version": "{__version__}"', '"version": "VERSION"')
+    )
 
 
 def test_json_shape_is_stable(repo: ScratchRepo, run) -> None:
@@ -68,16 +74,33 @@ def test_json_shape_is_stable(repo: ScratchRepo, run) -> None:
     assert document["tool"] == {"name": "oin-gitops", "version": __version__}
     assert document["summary"] == {"submissions": 2, "errors": 4, "warnings": 1, "notices": 0}
     for item in document["diagnostics"]:
-        assert list(item) == ["path", "line", "column", "end_line", "end_column", "rule", "severity", "message", "help", "docs"]
+        assert list(item) == [
+            "path",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "rule",
+            "severity",
+            "message",
+            "help",
+            "docs",
+        ]
         assert item["severity"] in ("error", "warning", "notice")
         assert item["docs"] == f"docs/rules.md#{item['rule']}"
-        assert all(isinstance(item[k], (int, type(None))) for k in ("line", "column", "end_line", "end_column"))
+        assert all(
+            isinstance(item[k], (int, type(None)))
+            for k in ("line", "column", "end_line", "end_column")
+        )
 
 
 def test_clean_repository_exits_0(repo: ScratchRepo, run) -> None:
     repo.add_submission("acme-notes")
     result = run("lint", cwd=repo.root)
-    assert (result.code, result.out) == (0, "Linted 1 submission: 0 errors, 0 warnings, 0 notices.\n")
+    assert (result.code, result.out) == (
+        0,
+        "Linted 1 submission: 0 errors, 0 warnings, 0 notices.\n",
+    )
 
 
 def test_strict_fails_on_warnings(repo: ScratchRepo, run) -> None:
@@ -109,7 +132,9 @@ def test_repository_paths_lint_everything(repo: ScratchRepo, run, arguments: lis
 
 def test_paths_work_from_outside_the_repository(repo: ScratchRepo, run, tmp_path: Path) -> None:
     _broken(repo)
-    result = run("lint", "--format", "json", str(repo.root / "submissions" / "beta-app"), cwd=tmp_path)
+    result = run(
+        "lint", "--format", "json", str(repo.root / "submissions" / "beta-app"), cwd=tmp_path
+    )
     assert json.loads(result.out)["submissions"] == ["beta-app"]
 
 
@@ -118,7 +143,9 @@ def test_a_path_outside_submissions_is_a_usage_error(repo: ScratchRepo, run) -> 
     result = run("lint", "README.md", cwd=repo.root)
     assert result.code == 2
     assert "Invalid value for PATH:" in result.err
-    assert "is not a repository, its submissions/ folder, or inside a submission folder" in result.err
+    assert (
+        "is not a repository, its submissions/ folder, or inside a submission folder" in result.err
+    )
 
 
 def test_no_repository_is_a_usage_error(run, tmp_path: Path) -> None:
@@ -129,14 +156,18 @@ def test_no_repository_is_a_usage_error(run, tmp_path: Path) -> None:
 
 def test_config_error_exits_2_with_file_line_and_key(repo: ScratchRepo, run) -> None:
     repo.add_submission("acme-notes")
-    repo.write(".oin-gitops.yaml", (repo.root / ".oin-gitops.yaml").read_text() + "rules:\n  nope: off\n")
+    repo.write(
+        ".oin-gitops.yaml", (repo.root / ".oin-gitops.yaml").read_text() + "rules:\n  nope: off\n"
+    )
     result = run("lint", cwd=repo.root)
     assert result.code == 2
     assert result.out == ""
     _golden("config-error.txt", result.err)
 
 
-def test_internal_error_exits_3_with_a_short_message(repo: ScratchRepo, run, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_internal_error_exits_3_with_a_short_message(
+    repo: ScratchRepo, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo.add_submission("acme-notes")
 
     def explode(*args: object, **kwargs: object) -> None:
@@ -208,13 +239,22 @@ def test_python_dash_m_runs_the_cli() -> None:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "oin_gitops", "--version"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "oin_gitops", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert done.stdout == f"oin-gitops, version {__version__}\n"
 
 
 def test_rules_reference_is_generated_and_not_stale(run) -> None:
     from oin_gitops.rules.docs import render_markdown
 
-    committed = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert committed == render_markdown(), "docs/rules.md is stale: run 'oin-gitops rules --markdown > docs/rules.md'"
+    committed = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(
+        encoding="utf-8"
+    )
+    assert committed == render_markdown(), (
+        "docs/rules.md is stale: run 'oin-gitops rules --markdown > docs/rules.md'"
+    )
     assert run("rules", "--markdown").out == committed

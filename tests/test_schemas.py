@@ -18,13 +18,17 @@ from oin_gitops import schema_check, schemas, yamlio
 
 FIXTURES = Path(__file__).parent / "fixtures" / "schemas"
 CASES = sorted(FIXTURES.glob("*/*/*.yaml"))
-SCHEMA_NAMES = sorted(p.name.removesuffix(".schema.json") for p in schemas.schema_dir().glob("*.schema.json"))
+SCHEMA_NAMES = sorted(
+    p.name.removesuffix(".schema.json") for p in schemas.schema_dir().glob("*.schema.json")
+)
 
 
 def _rendered(case: Path) -> list[str]:
     document = yamlio.parse(case.read_bytes(), case.name)
     assert isinstance(document, yamlio.Document), document
-    found = sorted(schema_check.validate(document, case.parent.parent.name), key=lambda d: d.sort_key())
+    found = sorted(
+        schema_check.validate(document, case.parent.parent.name), key=lambda d: d.sort_key()
+    )
     return [f"{d.line}:{d.column} {d.message}" for d in found]
 
 
@@ -98,3 +102,54 @@ def test_no_ref_is_fetched_over_the_network() -> None:
     resolver = schemas.registry().resolver()
     with pytest.raises(Unresolvable):
         resolver.lookup("https://example.invalid/remote.schema.json")
+
+
+def _diagnostics(schema: str, text: str) -> list[tuple[int | None, int | None, str, str]]:
+    document = yamlio.parse(text.encode(), "x.yaml")
+    assert isinstance(document, yamlio.Document)
+    found = sorted(schema_check.validate(document, schema), key=lambda d: d.sort_key())
+    return [(d.line, d.column, d.message, d.help) for d in found]
+
+
+SAML_BASE = """\
+acs_url: https://acme.example/saml/acs
+audience: https://acme.example/saml
+config_guide_url: https://acme.example/docs
+jit: true
+"""
+
+
+def test_conditional_required_key_explains_the_condition() -> None:
+    [(line, column, message, help_text)] = _diagnostics(
+        "saml", SAML_BASE + "sign_in_flows: [idp, sp]\nsp_initiate_description: Open the app.\n"
+    )
+    assert (line, column, message) == (
+        1,
+        1,
+        "the file is missing the required key 'sp_initiate_url'",
+    )
+    assert help_text.startswith(
+        "Add 'sp_initiate_url'. With the SP-initiated flow, Okta needs the SP Initiate URL and a description of the flow."
+    )
+    assert "(OIN guideline SAML-04)" in help_text
+
+
+def test_unknown_key_suggests_the_near_miss_and_lists_only_allowed_keys() -> None:
+    [(line, column, message, help_text)] = _diagnostics(
+        "saml", SAML_BASE + "sign_in_flows: [idp]\naudiance: x\n"
+    )
+    assert (line, column, message) == (6, 1, "the file has the unknown key 'audiance'")
+    assert help_text.startswith(
+        "Did you mean 'audience'? Allowed keys here: acs_url, acs_urls_indexed, "
+    )
+    assert "relay_state" not in help_text and "name_id_format" not in help_text
+
+
+def test_field_help_comes_from_the_field_not_the_shared_definition() -> None:
+    [(_, _, message, help_text)] = _diagnostics(
+        "saml",
+        SAML_BASE.replace("https://acme.example/docs", "http://acme.example/docs")
+        + "sign_in_flows: [idp]\n",
+    )
+    assert message.startswith("'config_guide_url' must be a complete, static https:// URL")
+    assert help_text.startswith("Public URL of your SAML configuration guide")

@@ -24,7 +24,9 @@ def test_the_shared_fixture_value_opens_with_the_test_key() -> None:
 
 def test_a_value_sealed_to_another_key_is_refused_by_key_id() -> None:
     other = secrets.seal("x", secrets.public_key("47xJs9Oh+DkPgIfXZKSbPqIloEvDUVVE8mvz7Tbblhk="))
-    with pytest.raises(secrets.SecretError, match="sealed to key 45352f54b2d3daf3, not to this key"):
+    with pytest.raises(
+        secrets.SecretError, match="sealed to key 45352f54b2d3daf3, not to this key"
+    ):
         secrets.unseal(other, secrets.private_key(TEST_PRIVATE_KEY))
 
 

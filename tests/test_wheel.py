@@ -18,7 +18,16 @@ ROOT = Path(__file__).resolve().parent.parent
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
     )
@@ -28,15 +37,36 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_wheel_ships_the_schemas_inside_the_package(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    for schema in ("submission", "config", "saml", "oidc", "scim", "workflows", "api-service", "common"):
+    for schema in (
+        "submission",
+        "config",
+        "saml",
+        "oidc",
+        "scim",
+        "workflows",
+        "api-service",
+        "common",
+    ):
         assert f"oin_gitops/schemas/{schema}.schema.json" in names
     assert not [n for n in names if n.startswith(("tests/", "submissions/"))]
 
 
-def test_installed_wheel_lints_the_examples_outside_the_repository(wheel: Path, tmp_path: Path) -> None:
+def test_installed_wheel_lints_the_examples_outside_the_repository(
+    wheel: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
         check=True,
     )
     work = tmp_path / "elsewhere"
@@ -45,12 +75,20 @@ def test_installed_wheel_lints_the_examples_outside_the_repository(wheel: Path, 
     env = {**os.environ, "PYTHONPATH": str(target)}
     where = subprocess.run(
         [sys.executable, "-c", "import oin_gitops.schemas as s; print(s.schema_dir())"],
-        cwd=work, env=env, capture_output=True, text=True, check=True,
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert where.stdout.strip() == str(target / "oin_gitops" / "schemas")
     done = subprocess.run(
-        [sys.executable, "-m", "oin_gitops", "lint"], cwd=work, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "oin_gitops", "lint"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.endswith("0 errors, 0 warnings, 0 notices.\n")
-    assert done.stdout.startswith("Linted 3 submissions")
+    assert done.stdout.startswith("Linted 4 submissions")

@@ -12,28 +12,100 @@ from oin_gitops.diagnostics import Diagnostic
 FIXTURES = Path(__file__).parent / "fixtures" / "yaml"
 
 HOSTILE = [
-    ("syntax-error", "yaml-syntax", 4, 1, "the YAML cannot be parsed: found unexpected end of stream while scanning a quoted scalar that starts on line 2, column 9"),
-    ("duplicate-key", "yaml-duplicate-key", 4, 3, "the key 'name' appears twice in the same mapping (first on line 2)"),
-    ("duplicate-key-flow", "yaml-duplicate-key", 1, 43, "the key 'okta_org' appears twice in the same mapping (first on line 1)"),
+    (
+        "syntax-error",
+        "yaml-syntax",
+        4,
+        1,
+        "the YAML cannot be parsed: found unexpected end of stream while scanning a quoted scalar that starts on line 2, column 9",
+    ),
+    (
+        "duplicate-key",
+        "yaml-duplicate-key",
+        4,
+        3,
+        "the key 'name' appears twice in the same mapping (first on line 2)",
+    ),
+    (
+        "duplicate-key-flow",
+        "yaml-duplicate-key",
+        1,
+        43,
+        "the key 'okta_org' appears twice in the same mapping (first on line 1)",
+    ),
     ("python-tag", "yaml-tag", 2, 9, "the tag '!!python/object/apply:os.system' is not allowed"),
     ("custom-tag", "yaml-tag", 2, 9, "the tag '!secret' is not allowed"),
     ("anchor", "yaml-anchor", 3, 7, "the anchor '&c' is not allowed"),
     ("billion-laughs", "yaml-anchor", 1, 4, "the anchor '&a' is not allowed"),
-    ("multiple-documents", "yaml-multiple-documents", 2, 1, "the file holds more than one YAML document"),
-    ("latin-1", "file-encoding", 2, 12, "the file is not valid UTF-8 (byte 0xe9 cannot be decoded)"),
+    (
+        "multiple-documents",
+        "yaml-multiple-documents",
+        2,
+        1,
+        "the file holds more than one YAML document",
+    ),
+    (
+        "latin-1",
+        "file-encoding",
+        2,
+        12,
+        "the file is not valid UTF-8 (byte 0xe9 cannot be decoded)",
+    ),
     ("utf-16", "file-encoding", 1, 1, "the file is UTF-16 text; YAML files must be UTF-8"),
-    ("nul-byte", "file-encoding", 2, 13, "the file contains a NUL byte, so it is binary data, not YAML text"),
-    ("control-character", "file-encoding", 2, 15, "the file contains the control character U+001B, which YAML does not allow"),
-    ("tab-indent", "yaml-syntax", 2, 1, "a tab character is used for indentation, which YAML forbids"),
-    ("big-integer", "yaml-number-range", 3, 12, "the number 123456789012345678901234567890 is too large to use"),
+    (
+        "nul-byte",
+        "file-encoding",
+        2,
+        13,
+        "the file contains a NUL byte, so it is binary data, not YAML text",
+    ),
+    (
+        "control-character",
+        "file-encoding",
+        2,
+        15,
+        "the file contains the control character U+001B, which YAML does not allow",
+    ),
+    (
+        "tab-indent",
+        "yaml-syntax",
+        2,
+        1,
+        "a tab character is used for indentation, which YAML forbids",
+    ),
+    (
+        "big-integer",
+        "yaml-number-range",
+        3,
+        12,
+        "the number 123456789012345678901234567890 is too large to use",
+    ),
     ("big-float", "yaml-number-range", 2, 29, "the number 1e400 is too large to use"),
     ("deep-nesting", "yaml-too-deep", 4, 38, "the YAML is nested more than 32 levels deep"),
     ("empty", "file-empty", 1, 1, "the file is empty"),
     ("comments-only", "file-empty", 1, 1, "the file is empty"),
-    ("top-level-list", "yaml-not-mapping", 1, 1, "the top level of the file is a list, not a mapping of keys"),
-    ("top-level-scalar", "yaml-not-mapping", 1, 1, "the top level of the file is a text value, not a mapping of keys"),
+    (
+        "top-level-list",
+        "yaml-not-mapping",
+        1,
+        1,
+        "the top level of the file is a list, not a mapping of keys",
+    ),
+    (
+        "top-level-scalar",
+        "yaml-not-mapping",
+        1,
+        1,
+        "the top level of the file is a text value, not a mapping of keys",
+    ),
     ("invalid-date", "yaml-syntax", 1, 11, "'2024-02-30' looks like a date but is not a valid one"),
-    ("number-key", "yaml-key-type", 2, 3, "the key '1' is read as a number, boolean or null, not text"),
+    (
+        "number-key",
+        "yaml-key-type",
+        2,
+        3,
+        "the key '1' is read as a number, boolean or null, not text",
+    ),
     ("complex-key", "yaml-key-type", 1, 3, "a mapping key must be text, not a list or mapping"),
 ]
 
@@ -44,7 +116,9 @@ def _problem(data: bytes) -> Diagnostic:
     return result
 
 
-@pytest.mark.parametrize(("fixture", "rule", "line", "column", "message"), HOSTILE, ids=[c[0] for c in HOSTILE])
+@pytest.mark.parametrize(
+    ("fixture", "rule", "line", "column", "message"), HOSTILE, ids=[c[0] for c in HOSTILE]
+)
 def test_hostile_fixture(fixture: str, rule: str, line: int, column: int, message: str) -> None:
     found = _problem((FIXTURES / f"{fixture}.yaml").read_bytes())
     assert (found.rule, found.line, found.column, found.message) == (rule, line, column, message)
@@ -60,7 +134,9 @@ def test_file_over_the_size_cap() -> None:
     data = b"description: " + b"x" * yamlio.MAX_BYTES + b"\n"
     found = _problem(data)
     assert (found.rule, found.line, found.column) == ("file-too-large", 1, 1)
-    assert found.message == f"the file is {len(data):,} bytes; YAML files may be at most 65,536 bytes"
+    assert (
+        found.message == f"the file is {len(data):,} bytes; YAML files may be at most 65,536 bytes"
+    )
 
 
 @pytest.mark.parametrize("opener", [b"[", b"{a: "])
@@ -72,7 +148,9 @@ def test_very_deep_nesting_never_recurses(opener: bytes) -> None:
 def test_huge_digit_string_is_refused_not_crashed() -> None:
     found = _problem(b"index: " + b"9" * 5000 + b"\n")
     assert found.rule == "yaml-number-range"
-    assert found.message.startswith("the number 9999") and found.message.endswith("... is too large to use")
+    assert found.message.startswith("the number 9999") and found.message.endswith(
+        "... is too large to use"
+    )
 
 
 def test_bom_is_accepted_and_yaml_1_2_keeps_words_as_text() -> None:
@@ -107,7 +185,9 @@ support:
         (("app", "use_cases", 7), False, (5, 5)),
     ],
 )
-def test_positions_are_one_based_and_fall_back_to_the_nearest_parent(pointer, key, expected) -> None:
+def test_positions_are_one_based_and_fall_back_to_the_nearest_parent(
+    pointer, key, expected
+) -> None:
     document = yamlio.parse(POSITIONS_SOURCE, "x.yaml")
     assert isinstance(document, yamlio.Document)
     assert document.position(pointer, key=key) == expected

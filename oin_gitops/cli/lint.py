@@ -31,8 +31,8 @@ def _target(path: Path) -> tuple[Path, str | None]:
             return root, (parts[index + 1] if len(parts) > index + 1 else None)
     if path.is_dir() and is_repository(path):
         return path, None
-    root = find_repository(path if path.is_dir() else path.parent)
-    where = f" (the repository is {root})" if root else ""
+    around = find_repository(path if path.is_dir() else path.parent)
+    where = f" (the repository is {around})" if around else ""
     raise click.BadParameter(
         f"{path} is not a repository, its submissions/ folder, or inside a submission folder{where}.",
         param_hint="PATH",

@@ -33,11 +33,11 @@ def rules(rule_id: str | None, markdown: bool) -> None:
             )
         click.echo(f"\nDocs: {DOCS_PAGE}; one rule in full: oin-gitops rules RULE_ID")
         return
-    rule = BY_ID.get(rule_id)
-    if rule is None:
+    chosen = BY_ID.get(rule_id)
+    if chosen is None:
         raise click.BadParameter(
             f"no rule '{rule_id}'; run 'oin-gitops rules' for the list.", param_hint="RULE_ID"
         )
-    click.echo(f"{rule.id}: {rule.summary}")
-    click.echo(f"severity: {rule.severity.value}; guideline: {rule.guideline or 'none'}")
-    click.echo(f"\n{rule.doc}\n\nHow to fix: {rule.help}\nDocs: {DOCS_PAGE}#{rule.id}")
+    click.echo(f"{chosen.id}: {chosen.summary}")
+    click.echo(f"severity: {chosen.severity.value}; guideline: {chosen.guideline or 'none'}")
+    click.echo(f"\n{chosen.doc}\n\nHow to fix: {chosen.help}\nDocs: {DOCS_PAGE}#{chosen.id}")
