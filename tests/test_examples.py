@@ -118,7 +118,7 @@ def test_a_filled_scaffold_lints_clean(repo: ScratchRepo, protocol: str) -> None
     for path in folder.glob("*.yaml"):
         values = {**FILLED, "password": f'"{sealed}"', **PER_FILE.get(path.name, {})}
         text = path.read_text(encoding="utf-8")
-        filled = re.sub(r"(\w+): \[?TODO\]?", lambda m: f"{m[1]}: {values[m[1]]}", text)
+        filled = re.sub(r"(\w+): \[?TODO\]?", lambda m, v=values: f"{m[1]}: {v[m[1]]}", text)
         path.write_text(filled, encoding="utf-8")
     (folder / "logo.png").write_bytes(png_bytes())
     repo.write("submissions/acme-notes/evidence/tests.flopack", "{}")
