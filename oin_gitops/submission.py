@@ -93,6 +93,13 @@ class Submission:
         """The protocol/tool files present, parsed or not, in the order the design lists them."""
         return [name for name in PROTOCOL_FILES if name in self.entries]
 
+    def size(self, name: str) -> int:
+        return self.source.size(self.path(name))
+
+    def read(self, name: str) -> bytes:
+        """The bytes of a regular file of the folder; check ``entries`` and ``size`` first."""
+        return self.source.read(self.path(name))
+
     def app_field(self, key: str) -> Any:
         general = self.general
         app = general.data.get("app") if general else None

@@ -1,8 +1,24 @@
-"""The rule registry: every rule, listed explicitly, in the order ``oin-gitops rules`` shows."""
+"""The rule registry: every rule, listed explicitly, in the order ``oin-gitops rules`` shows.
+
+Each family module lists its rules in a ``RULES`` tuple; this is the one place they are joined.
+"""
 
 from __future__ import annotations
 
-from oin_gitops.rules import content, repository, structure
+from oin_gitops.rules import (
+    catalog,
+    content,
+    logo,
+    oidc,
+    repository,
+    saml,
+    scim,
+    sealed,
+    structure,
+    support,
+    tools,
+    variables,
+)
 from oin_gitops.rules.base import Finding, Rule
 from oin_gitops.rules.reserved import RESERVED
 
@@ -17,6 +33,15 @@ RULES: tuple[Rule, ...] = (
     structure.file_reference,
     structure.schema_comment,
     content.placeholder,
+    *sealed.RULES,
+    *catalog.RULES,
+    *support.RULES,
+    *logo.RULES,
+    *variables.RULES,
+    *saml.RULES,
+    *oidc.RULES,
+    *scim.RULES,
+    *tools.RULES,
     repository.duplicate_slug,
     repository.duplicate_name,
 )
