@@ -106,3 +106,22 @@ def subschema(name: str, path: Sequence[str | int]) -> dict[str, Any]:
             return {}
     node, _ = _deref(node, resolver)
     return node if isinstance(node, dict) else {}
+
+
+@functools.cache
+def marked(name: str, mark: str) -> tuple[tuple[str, ...], ...]:
+    """Pointers of every property of schema ``name`` carrying ``mark`` (e.g. ``x-oin-secret``);
+    ``*`` stands for any item of a list."""
+    found: list[tuple[str, ...]] = []
+    stack: list[tuple[tuple[str, ...], dict[str, Any]]] = [((), load(name))]
+    while stack:
+        pointer, node = stack.pop()
+        node = resolve(node, name)
+        if node.get(mark) and pointer:
+            found.append(pointer)
+        for prop, sub in (node.get("properties") or {}).items():
+            if isinstance(sub, dict):
+                stack.append(((*pointer, prop), sub))
+        if isinstance(node.get("items"), dict):
+            stack.append(((*pointer, "*"), node["items"]))
+    return tuple(sorted(found))

@@ -30,6 +30,10 @@ class Sealed:
     box: bytes
 
 
+def b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
 def _b64(text: str, what: str) -> bytes:
     try:
         return base64.b64decode(text.strip(), validate=True)
@@ -68,7 +72,7 @@ def parse(value: str) -> Sealed:
 
 def seal(plaintext: str, key: PublicKey) -> str:
     box = SealedBox(key).encrypt(plaintext.encode("utf-8"))
-    return f"{PREFIX}{key_id(key)}:{base64.b64encode(box).decode('ascii')}"
+    return f"{PREFIX}{key_id(key)}:{b64(box)}"
 
 
 def unseal(value: str, key: PrivateKey) -> str:

@@ -383,3 +383,42 @@ def _kind_name(value: object) -> str:
     if isinstance(value, str):
         return "text value"
     return type(value).__name__ if not isinstance(value, (int, float)) else "number"
+
+
+def scalar_span(text: str, pointer: Pointer) -> tuple[int, int] | None:
+    """Character offsets (start, end) of the scalar value at ``pointer`` in ``text``, or None.
+
+    Lets a caller replace one value and leave every other byte of the file as it was. ``text``
+    must be a document that ``parse`` accepts.
+    """
+    path: list[str | int] = []
+    frames: list[list[Any]] = []  # [is_mapping, expect_key, next_index]
+    target = list(pointer)
+    for event in _new_yaml().parse(io.StringIO(text)):
+        if isinstance(event, NodeEvent) and frames:
+            frame = frames[-1]
+            if frame[0] and frame[1]:
+                frame[1] = False
+                path.append(event.value if isinstance(event, ScalarEvent) else "?")
+                continue
+            if not frame[0]:
+                path.append(frame[2])
+                frame[2] += 1
+        if isinstance(event, ScalarEvent) and path == target:
+            start, end = event.start_mark.index, event.end_mark.index
+            return start, start + len(text[start:end].rstrip("\n"))
+        if isinstance(event, CollectionStartEvent):
+            frames.append([isinstance(event, MappingStartEvent), True, 0])
+            continue
+        if isinstance(event, CollectionEndEvent):
+            frames.pop()
+        _close_value(frames, path)
+    return None
+
+
+def _close_value(frames: list[list[Any]], path: list[str | int]) -> None:
+    """After a value ends: drop its last path part; a mapping expects a key again."""
+    if frames and path:
+        path.pop()
+        if frames[-1][0]:
+            frames[-1][1] = True

@@ -223,7 +223,7 @@ def test_rules_lists_every_rule_and_shows_one(run) -> None:
     assert missing.code == 2 and "no rule 'nope'" in missing.err
 
 
-@pytest.mark.parametrize("command", [[], ["lint"], ["new"], ["rules"]])
+@pytest.mark.parametrize("command", [[], ["lint"], ["new"], ["rules"], ["keygen"], ["seal"], ["unseal"], ["status"]])
 def test_every_help_has_an_example(run, command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.code == 0

@@ -191,3 +191,24 @@ def test_positions_are_one_based_and_fall_back_to_the_nearest_parent(
     document = yamlio.parse(POSITIONS_SOURCE, "x.yaml")
     assert isinstance(document, yamlio.Document)
     assert document.position(pointer, key=key) == expected
+
+
+SPAN_SOURCE = "a: 1\nb:\n  c: \"x\"\n  d: [1, two, {e: f}]\ntest:\n  password: |\n    multi\n    line\n  other: z\n"
+
+
+@pytest.mark.parametrize(
+    ("pointer", "expected"),
+    [
+        (("a",), "1"),
+        (("b", "c"), '"x"'),
+        (("b", "d", 1), "two"),
+        (("b", "d", 2, "e"), "f"),
+        (("test", "password"), "|\n    multi\n    line"),
+        (("test", "other"), "z"),
+        (("b",), None),
+        (("missing",), None),
+    ],
+)
+def test_scalar_span_finds_exactly_the_value_text(pointer, expected) -> None:
+    span = yamlio.scalar_span(SPAN_SOURCE, pointer)
+    assert (SPAN_SOURCE[span[0] : span[1]] if span else None) == expected

@@ -15,6 +15,8 @@ from oin_gitops import __version__
 from oin_gitops.cli import lint as lint_command
 from oin_gitops.cli import new as new_command
 from oin_gitops.cli import rules as rules_command
+from oin_gitops.cli import secrets as secrets_command
+from oin_gitops.cli import status as status_command
 from oin_gitops.cli.common import EXIT_INTERNAL, EXIT_USAGE
 from oin_gitops.config import ConfigError
 from oin_gitops.reporters.text import render_diagnostic
@@ -45,6 +47,10 @@ def cli(ctx: click.Context, show_traceback: bool) -> None:
 cli.add_command(lint_command.lint)
 cli.add_command(new_command.new)
 cli.add_command(rules_command.rules)
+cli.add_command(secrets_command.keygen)
+cli.add_command(secrets_command.seal)
+cli.add_command(secrets_command.unseal)
+cli.add_command(status_command.status)
 
 
 def main(argv: list[str] | None = None) -> None:
