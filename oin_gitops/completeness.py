@@ -15,10 +15,10 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from oin_gitops import schemas
+from oin_gitops.rules.structure import LOGO
 from oin_gitops.schema_check import field_name, is_placeholder
 from oin_gitops.schemas import FILE_SCHEMAS
 from oin_gitops.submission import SUBMISSION_FILE, Submission
-from oin_gitops.rules.structure import LOGO
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,9 @@ def _holds(condition: dict[str, Any], data: Any, name: str) -> bool:
     return bool(Draft202012Validator(condition, registry=schemas.registry()).is_valid(data))
 
 
-def _leaves(schema: dict[str, Any], data: Any, pointer: tuple[str | int, ...], name: str) -> Iterator[tuple[str, bool]]:
+def _leaves(
+    schema: dict[str, Any], data: Any, pointer: tuple[str | int, ...], name: str
+) -> Iterator[tuple[str, bool]]:
     """(field name, filled) for every required leaf under ``schema``."""
     schema = schemas.resolve(schema, name)
     for key in _required(schema, data, name):
@@ -89,7 +91,9 @@ def _leaves(schema: dict[str, Any], data: Any, pointer: tuple[str | int, ...], n
 
 
 def _object_items(schema: dict[str, Any], name: str) -> bool:
-    items = schemas.resolve(schema.get("items") or {}, name) if schema.get("type") == "array" else {}
+    items = (
+        schemas.resolve(schema.get("items") or {}, name) if schema.get("type") == "array" else {}
+    )
     return bool(items.get("required"))
 
 

@@ -43,6 +43,9 @@ test_account:
 owners:
   okta_org: https://acme.okta.com
   github: [acme-alice]
+tenant_settings:
+  - label: Subdomain
+    name: subdomain
 """
 
 SAML_YAML = """\

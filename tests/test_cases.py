@@ -2,7 +2,8 @@
 
 A case folder holds only what differs from the base submission ``acme-notes`` of
 ``conftest.py`` (a valid SAML integration): its files replace or add to the base's, and
-``delete.txt`` lists base files to remove. ``also.txt`` adds more base submissions, one
+``delete.txt`` lists base files to remove, ``about.txt`` says what the case shows. ``also.txt``
+adds more base submissions, one
 ``SLUG APP NAME`` line each, and ``repo/`` is copied over the repository root (for example a
 ``.oin-gitops.yaml`` with other settings). A fail case pins every diagnostic of the run in ``expected.txt``, one
 ``PATH[:LINE:COLUMN] RULE MESSAGE`` line each (PATH relative to the submission folder); a pass
@@ -21,7 +22,7 @@ from tests.conftest import ScratchRepo
 
 CASES_DIR = Path(__file__).parent / "cases"
 CASES = sorted(p for p in CASES_DIR.glob("*/*/*") if p.is_dir())
-META = {"expected.txt", "delete.txt", "also.txt"}
+META = {"expected.txt", "delete.txt", "also.txt", "about.txt"}
 
 
 def build(repo: ScratchRepo, case: Path) -> None:
@@ -69,3 +70,16 @@ def test_case(repo: ScratchRepo, case: Path) -> None:
 
 def test_case_folders_name_real_rules() -> None:
     assert {p.name for p in CASES_DIR.iterdir() if p.is_dir()} <= set(BY_ID)
+
+
+def test_every_rule_with_a_check_has_pass_and_fail_cases() -> None:
+    from oin_gitops.rules import RULES
+
+    missing = [
+        f"{rule.id}/{kind}"
+        for rule in RULES
+        if rule.check is not None
+        for kind in ("pass", "fail")
+        if not list((CASES_DIR / rule.id / kind).glob("*/"))
+    ]
+    assert missing == []

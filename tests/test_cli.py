@@ -72,7 +72,7 @@ def test_json_shape_is_stable(repo: ScratchRepo, run) -> None:
     assert list(document) == ["format_version", "tool", "submissions", "summary", "diagnostics"]
     assert document["format_version"] == 1
     assert document["tool"] == {"name": "oin-gitops", "version": __version__}
-    assert document["summary"] == {"submissions": 2, "errors": 4, "warnings": 1, "notices": 0}
+    assert document["summary"] == {"submissions": 2, "errors": 4, "warnings": 2, "notices": 0}
     for item in document["diagnostics"]:
         assert list(item) == [
             "path",
@@ -223,7 +223,9 @@ def test_rules_lists_every_rule_and_shows_one(run) -> None:
     assert missing.code == 2 and "no rule 'nope'" in missing.err
 
 
-@pytest.mark.parametrize("command", [[], ["lint"], ["new"], ["rules"], ["keygen"], ["seal"], ["unseal"], ["status"]])
+@pytest.mark.parametrize(
+    "command", [[], ["lint"], ["new"], ["rules"], ["keygen"], ["seal"], ["unseal"], ["status"]]
+)
 def test_every_help_has_an_example(run, command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.code == 0

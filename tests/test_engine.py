@@ -64,7 +64,7 @@ def test_unexpected_files(repo: ScratchRepo) -> None:
             "notes.txt": "hi",
             "saml.yml": "x: 1\n",
             "evidence__run.exe": b"MZ",
-            "evidence__cert.pem": "x",
+            "evidence__results.json": "{}",
             "extra__a.yaml": "a: 1\n",
         },
     )

@@ -77,7 +77,7 @@ FILLED = {
     "escalation": "oin-escalations@acme.example",
     "url": "https://app.acme.example/login",
     "username": "isvtest@okta.com",
-    "instructions": "Sign in as the admin.",
+    "instructions": "Sign in as the admin; the SCIM base URL is https://acme.example/scim/v2 and the API token is under Settings.",
     "okta_org": "https://acme.okta.com",
     "github": "[acme-alice]",
     "acs_url": "https://${org.acmenotes}.acme.example/acs",
@@ -87,9 +87,9 @@ FILLED = {
     "jit": "true",
     "sp_initiate_url": "https://acme.example/login",
     "sp_initiate_description": "Open the login page and choose Okta.",
-    "redirect_uris": "[https://acme.example/callback]",
+    "redirect_uris": "['https://{app.acmenotes}.acme.example/callback']",
     "mode": "bearer",
-    "base_url": "https://acme.example/scim/v2",
+    "base_url": "\"'https://' + app.acmenotes + '.acme.example/scim/v2'\"",
     "objects": "[users]",
     "user_operations": "[read, create]",
     "runscope_spec_url": "https://www.runscope.com/radar/a/b/history/c",
@@ -121,5 +121,8 @@ def test_a_filled_scaffold_lints_clean(repo: ScratchRepo, protocol: str) -> None
         filled = re.sub(r"(\w+): \[?TODO\]?", lambda m, v=values: f"{m[1]}: {v[m[1]]}", text)
         path.write_text(filled, encoding="utf-8")
     (folder / "logo.png").write_bytes(png_bytes())
-    repo.write("submissions/acme-notes/evidence/tests.flopack", "{}")
+    repo.write(
+        "submissions/acme-notes/evidence/tests.flopack",
+        '{"type": "flopack", "version": "1.5.0", "data": {"flos": {"1": {"name": "Run all tests"}}}}',
+    )
     assert brief(repo.lint()) == []

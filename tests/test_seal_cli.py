@@ -65,7 +65,9 @@ def test_seal_handles_every_scalar_style(tmp_path: Path, original: str, value_te
     result = invoke("seal", str(path), "--public-key", TEST_PUBLIC_KEY, input="pw")
     assert result.exit_code == 0, result.output
     after = path.read_bytes()
-    assert after.startswith(b"\xef\xbb\xbf# keep me\ntest_account:\n  password: \"sealed:v1:619208c973708b46:")
+    assert after.startswith(
+        b'\xef\xbb\xbf# keep me\ntest_account:\n  password: "sealed:v1:619208c973708b46:'
+    )
     start = after.index(b'"sealed:')
     end = after.index(b'"', start + 1) + 1
     assert after[:start] + value_text.encode() + after[end:] == b"\xef\xbb\xbf" + text.encode()
@@ -75,7 +77,10 @@ def test_seal_refuses_fields_that_are_not_secret_and_reads_no_argument(repo: Scr
     path = repo.add_submission("acme-notes") / "submission.yaml"
     result = invoke("seal", str(path), "app.name", input="x")
     assert result.exit_code == 2
-    assert "'app.name' is not a secret field of submission.yaml (secret fields: test_account.password)." in result.output
+    assert (
+        "'app.name' is not a secret field of submission.yaml (secret fields: test_account.password)."
+        in result.output
+    )
     empty = invoke("seal", str(path), input="")
     assert empty.exit_code == 2 and "the value to seal is empty." in empty.output
 
@@ -84,7 +89,7 @@ def test_seal_uses_the_key_of_the_surrounding_repository(repo: ScratchRepo) -> N
     path = repo.add_submission("acme-notes") / "scim.yaml"
     path.write_text("auth:\n  mode: bearer\n  api_token: TODO\n")
     assert invoke("seal", str(path), input="tok").exit_code == 0
-    assert ':619208c973708b46:' in path.read_text()
+    assert ":619208c973708b46:" in path.read_text()
 
 
 def test_unseal(repo: ScratchRepo) -> None:
@@ -96,4 +101,7 @@ def test_unseal(repo: ScratchRepo) -> None:
     other = secrets.b64(bytes(secrets.PrivateKey.generate()))
     wrong = invoke("unseal", str(path), env={"OIN_GITOPS_PRIVATE_KEY": other})
     assert wrong.exit_code == 2
-    assert "cannot unseal 'test_account.password': the value is sealed to key 619208c973708b46, not to this key" in wrong.output
+    assert (
+        "cannot unseal 'test_account.password': the value is sealed to key 619208c973708b46, not to this key"
+        in wrong.output
+    )

@@ -19,7 +19,10 @@ def status(repo: ScratchRepo, *args: str, monkeypatch) -> tuple[int, str]:
 
 def test_a_complete_submission_is_100_percent(repo: ScratchRepo, monkeypatch) -> None:
     repo.add_submission("acme-notes")
-    assert status(repo, monkeypatch=monkeypatch) == (0, "acme-notes: 100% complete (18 of 18 required fields)\n")
+    assert status(repo, monkeypatch=monkeypatch) == (
+        0,
+        "acme-notes: 100% complete (18 of 18 required fields)\n",
+    )
 
 
 def test_a_fresh_scaffold_lists_what_is_missing(repo: ScratchRepo, monkeypatch) -> None:
@@ -47,9 +50,12 @@ def test_a_fresh_scaffold_lists_what_is_missing(repo: ScratchRepo, monkeypatch) 
     ]
 
 
-def test_conditional_fields_count_only_when_their_condition_holds(repo: ScratchRepo, monkeypatch) -> None:
+def test_conditional_fields_count_only_when_their_condition_holds(
+    repo: ScratchRepo, monkeypatch
+) -> None:
     repo.add_submission("acme-notes", saml_yaml=SAML_YAML.replace("[idp]", "[idp, sp]"))
     code, out = status(repo, "--format", "json", monkeypatch=monkeypatch)
+    assert code == 0
     (result,) = json.loads(out)["submissions"]
     assert result == {
         "slug": "acme-notes",

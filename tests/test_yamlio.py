@@ -193,7 +193,7 @@ def test_positions_are_one_based_and_fall_back_to_the_nearest_parent(
     assert document.position(pointer, key=key) == expected
 
 
-SPAN_SOURCE = "a: 1\nb:\n  c: \"x\"\n  d: [1, two, {e: f}]\ntest:\n  password: |\n    multi\n    line\n  other: z\n"
+SPAN_SOURCE = 'a: 1\nb:\n  c: "x"\n  d: [1, two, {e: f}]\ntest:\n  password: |\n    multi\n    line\n  other: z\n'
 
 
 @pytest.mark.parametrize(

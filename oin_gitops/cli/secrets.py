@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import click
-from nacl.public import PrivateKey
+from nacl.public import PrivateKey, PublicKey
 
 from oin_gitops import schemas, secrets, yamlio
 from oin_gitops.cli.common import find_repository
@@ -24,8 +24,11 @@ DEFAULT_FIELD = {"submission.yaml": "test_account.password"}
 
 @click.command()
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("oin-gitops-private-key.txt"),
-    show_default=True, help="Where to write the private key (created with mode 0600; never overwritten).",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("oin-gitops-private-key.txt"),
+    show_default=True,
+    help="Where to write the private key (created with mode 0600; never overwritten).",
 )
 def keygen(out: Path) -> None:
     """Create the reviewers' X25519 key pair for sealing test credentials.
@@ -42,7 +45,9 @@ def keygen(out: Path) -> None:
     try:
         fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise click.UsageError(f"{out} already exists; choose another --out or remove it first.") from None
+        raise click.UsageError(
+            f"{out} already exists; choose another --out or remove it first."
+        ) from None
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(secrets.b64(bytes(key)) + "\n")
     public = secrets.b64(bytes(key.public_key))
@@ -57,19 +62,24 @@ def _field(path: Path, field: str | None) -> tuple[str, tuple[str, ...]]:
     """
     schema_name = schemas.FILE_SCHEMAS.get(path.name)
     if schema_name is None:
-        raise click.BadParameter(f"{path.name} is not a submission file with secrets.", param_hint="FILE")
+        raise click.BadParameter(
+            f"{path.name} is not a submission file with secrets.", param_hint="FILE"
+        )
     allowed = {field_name(p): p for p in schemas.marked(schema_name, "x-oin-secret")}
     chosen = field or DEFAULT_FIELD.get(path.name)
     if chosen is None:
         text = _load(path)[1]
         present = [name for name, pointer in allowed.items() if yamlio.scalar_span(text, pointer)]
         if len(present) != 1:
-            raise click.UsageError(f"name the FIELD to seal in {path.name}: one of {', '.join(sorted(allowed))}.")
+            raise click.UsageError(
+                f"name the FIELD to seal in {path.name}: one of {', '.join(sorted(allowed))}."
+            )
         chosen = present[0]
     if chosen not in allowed:
         names = ", ".join(sorted(allowed)) or "none"
         raise click.BadParameter(
-            f"'{chosen}' is not a secret field of {path.name} (secret fields: {names}).", param_hint="FIELD"
+            f"'{chosen}' is not a secret field of {path.name} (secret fields: {names}).",
+            param_hint="FIELD",
         )
     return schema_name, allowed[chosen]
 
@@ -84,14 +94,16 @@ def _read_value() -> str:
     return str(value)
 
 
-def _public_key(path: Path, given: str | None) -> secrets.PublicKey:
+def _public_key(path: Path, given: str | None) -> PublicKey:
     text = given
     if text is None:
         root = find_repository(path.resolve().parent)
         config = load_config(DiskSource(root), frozenset(BY_ID)) if root else None
         text = config.public_key if config else None
     if not text:
-        raise click.UsageError(f"no public key: set public_key in {CONFIG_FILE} or pass --public-key.")
+        raise click.UsageError(
+            f"no public key: set public_key in {CONFIG_FILE} or pass --public-key."
+        )
     try:
         return secrets.public_key(text)
     except secrets.SecretError as exc:
@@ -102,14 +114,18 @@ def _load(path: Path) -> tuple[bytes, str]:
     data = path.read_bytes()
     parsed = yamlio.parse(data, str(path))
     if isinstance(parsed, Diagnostic):
-        raise click.UsageError(f"{path}:{parsed.line}:{parsed.column}: {parsed.message}; fix it first.")
+        raise click.UsageError(
+            f"{path}:{parsed.line}:{parsed.column}: {parsed.message}; fix it first."
+        )
     return data, yamlio.decode(data)
 
 
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("field", required=False)
-@click.option("--public-key", help="Seal to this base64 key instead of public_key in .oin-gitops.yaml.")
+@click.option(
+    "--public-key", help="Seal to this base64 key instead of public_key in .oin-gitops.yaml."
+)
 def seal(file: Path, field: str | None, public_key: str | None) -> None:
     """Seal a secret in FILE in place, so only the OIN reviewers can read it.
 
@@ -128,7 +144,9 @@ def seal(file: Path, field: str | None, public_key: str | None) -> None:
     data, text = _load(file)
     span = yamlio.scalar_span(text, pointer)
     if span is None:
-        raise click.UsageError(f"{file} has no value at '{field_name(pointer)}'; add the key first (e.g. with TODO).")
+        raise click.UsageError(
+            f"{file} has no value at '{field_name(pointer)}'; add the key first (e.g. with TODO)."
+        )
     sealed = secrets.seal(_read_value(), key)
     updated = text[: span[0]] + json.dumps(sealed) + text[span[1] :]
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""

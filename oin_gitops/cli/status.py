@@ -18,7 +18,14 @@ from oin_gitops.submission import load_submission
 
 @click.command()
 @click.argument("slugs", nargs=-1)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 def status(slugs: tuple[str, ...], output_format: str) -> None:
     """Show how complete each submission is: the share of required fields filled in.
 
@@ -37,12 +44,16 @@ def status(slugs: tuple[str, ...], output_format: str) -> None:
     known, _ = engine.discover(source)
     unknown = [s for s in slugs if s not in known]
     if unknown:
-        raise click.BadParameter(f"no submission folder {', '.join(unknown)} in submissions/.", param_hint="SLUG")
+        raise click.BadParameter(
+            f"no submission folder {', '.join(unknown)} in submissions/.", param_hint="SLUG"
+        )
     results = [measure(load_submission(source, slug, config)[0]) for slug in (slugs or known)]
     if output_format == "json":
         click.echo(json.dumps({"submissions": [r.to_dict() for r in results]}, indent=2))
         return
     for result in results:
-        click.echo(f"{result.slug}: {result.percent}% complete ({result.filled} of {result.required} required fields)")
+        click.echo(
+            f"{result.slug}: {result.percent}% complete ({result.filled} of {result.required} required fields)"
+        )
         for item in result.missing:
             click.echo(f"  missing: {item}")

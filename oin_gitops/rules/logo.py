@@ -1,7 +1,412 @@
-"""Logo rules: the logo file's real format, size, dimensions and pixels, read with Pillow."""
+"""Logo rules: the logo file's real format, size, dimensions and pixels, read with Pillow.
+
+The logo is examined once per submission (``examine``) in stages, each cheaper than the next
+and each refusing what the next must not see: the file size before any byte is read, the header
+before any pixel is decoded, and pixels only for a PNG, JPEG or GIF of an allowed size.
+"""
 
 from __future__ import annotations
 
-from oin_gitops.rules.base import Rule
+import codecs
+import io
+import struct
+import warnings
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
-RULES: tuple[Rule, ...] = ()
+from PIL import Image, ImageFile, UnidentifiedImageError
+
+from oin_gitops.diagnostics import Severity
+from oin_gitops.rules.base import Finding, Rule, submission_rule
+from oin_gitops.rules.structure import LOGO
+from oin_gitops.sources import Kind
+from oin_gitops.submission import Submission
+
+MAX_BYTES = 1_000_000
+SIZES = ((200, 200), (244, 244), (244, 156), (156, 244))
+SQUARE = ((200, 200), (244, 244))
+SHOWN_SIZES = "200x200, 244x244, 244x156 or 156x244"
+FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "gif": "GIF"}
+SUFFIXES = {"PNG": "png", "JPEG": "jpg", "GIF": "gif"}
+# Pillow reads the header of these three only; other formats are merely named.
+READABLE = ("PNG", "JPEG", "GIF")
+# Where Pillow cannot parse a header, the magic number still tells a broken PNG from a WebP.
+MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+)
+# What Pillow raises on bad data: Image.open documents UnidentifiedImageError (an OSError),
+# ValueError and TypeError; its plugins and decoders also raise SyntaxError, EOFError,
+# struct.error and IndexError.
+DATA_ERRORS = (OSError, ValueError, TypeError, SyntaxError, EOFError, struct.error, IndexError)
+# Raised by Image.open when the header claims more pixels than Pillow's bomb limit (the
+# warning, for the lower limit, is turned into an exception locally).
+BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+
+
+@dataclass(frozen=True)
+class Logo:
+    """What the logo file turned out to be; fields stay at their defaults when not reached."""
+
+    name: str
+    path: str
+    size: int
+    unreadable: str | None = None  # the operating system refused to read it
+    other: str | None = None  # not a PNG, JPEG or GIF: what it is instead
+    format: str | None = None  # PNG, JPEG or GIF (a multi-picture JPEG counts as JPEG)
+    corrupt: str | None = None  # why its header or pixels cannot be decoded
+    bomb: bool = False  # the header claims more pixels than Pillow's bomb limit
+    dimensions: tuple[int, int] | None = None
+    mode: str = ""
+    deep: bool = False  # 16 bits per sample
+    animated: bool = False
+    alpha: bool | None = None  # None: pixels not decoded
+    clear: bool | None = None  # at least one fully transparent pixel
+
+    @property
+    def expected(self) -> str:
+        """The format the file name promises."""
+        return FORMATS[self.name.rpartition(".")[2]]
+
+
+_cache: dict[int, tuple[weakref.ref[Submission], Logo | None]] = {}
+
+
+def examine(submission: Submission) -> Logo | None:
+    """The submission's logo, examined once: the rules of one submission run one after another,
+    so one cached entry (checked by identity, not by a reusable ``id``) serves them all."""
+    hit = _cache.get(id(submission))
+    if hit is not None and hit[0]() is submission:
+        return hit[1]
+    logo = _examine(submission)
+    _cache.clear()
+    _cache[id(submission)] = (weakref.ref(submission), logo)
+    return logo
+
+
+def _examine(submission: Submission) -> Logo | None:
+    names = [name for name in submission.entries if LOGO.fullmatch(name)]
+    if len(names) != 1 or submission.entries[names[0]] is not Kind.FILE:
+        return None  # the logo-file rule reports a missing or extra logo
+    name = names[0]
+    logo = Logo(name, submission.path(name), 0)
+    try:
+        logo = replace(logo, size=submission.size(name))
+        if logo.size >= MAX_BYTES:
+            return logo  # never read
+        data = submission.read(name)
+    except OSError as exc:
+        return replace(logo, unreadable=exc.strerror or str(exc) or type(exc).__name__)
+    return _open(logo, data)
+
+
+def _open(logo: Logo, data: bytes) -> Logo:
+    """Parse the header only (``Image.open`` is lazy), then decide whether pixels may follow."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=READABLE)
+    except BOMB_ERRORS:
+        return replace(logo, format=_magic(data), bomb=True)
+    except UnidentifiedImageError:
+        magic = _magic(data)
+        if magic is None:
+            return replace(logo, other=_describe(data))
+        return replace(logo, format=magic, corrupt=f"its {magic} header cannot be read")
+    except DATA_ERRORS as exc:
+        return replace(logo, format=_magic(data), corrupt=_detail(exc))
+    with image:
+        return _header(logo, image)
+
+
+def _header(logo: Logo, image: ImageFile.ImageFile) -> Logo:
+    logo = replace(
+        logo,
+        format="JPEG" if image.format == "MPO" else image.format,
+        dimensions=image.size,
+        mode=image.mode,
+        # 16-bit PNGs open as RGB/RGBA: only the raw mode of the undecoded tile tells.
+        deep=image.mode.startswith("I;16") or any(";16" in str(t.args) for t in image.tile),
+    )
+    if image.size not in SIZES:
+        return logo  # not one pixel of a wrong-sized image is decoded
+    try:
+        # is_animated reads the next frame's header only, then returns to the first frame. A
+        # multi-picture JPEG (MPO) holds views, not an animation.
+        animated = image.format in ("PNG", "GIF") and bool(getattr(image, "is_animated", False))
+        logo = replace(logo, animated=animated)
+        image.load()
+    except DATA_ERRORS as exc:
+        return replace(logo, corrupt=_detail(exc))
+    return _pixels(logo, image)
+
+
+def _pixels(logo: Logo, image: Image.Image) -> Logo:
+    if logo.format == "JPEG":
+        return replace(logo, alpha=False, clear=False)
+    if "A" not in image.getbands() and "transparency" not in image.info:
+        return replace(logo, alpha=False, clear=False)
+    try:
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
+    except ValueError:
+        return logo  # a mode Pillow cannot convert: say nothing about transparency
+    return replace(logo, alpha=True, clear=rgba.getchannel("A").getextrema()[0] == 0)
+
+
+def _magic(data: bytes) -> str | None:
+    return next((name for magic, name in MAGIC if data.startswith(magic)), None)
+
+
+def _detail(exc: BaseException) -> str:
+    return str(exc).strip().rstrip(".") or type(exc).__name__
+
+
+def _describe(data: bytes) -> str:
+    """What a file that is not a PNG, JPEG or GIF holds, for the message."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as image:
+                return f"{_article(image.format or '')} {image.format} image"
+    except Exception:
+        # Naming is best effort and the bytes are refused either way, while any of Pillow's
+        # many plugins may raise anything here (the DDS reader raises NotImplementedError).
+        pass
+    head = data[:4096].lstrip()
+    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head):
+        return "an SVG image"
+    if not data:
+        return "an empty file"
+    try:  # incremental, so a character cut at the end of ``head`` is not an error
+        codecs.getincrementaldecoder("utf-8")().decode(head)
+    except UnicodeDecodeError:
+        return "a file of an unknown format"
+    return "a file of an unknown format" if b"\0" in head else "a text file"
+
+
+def _article(acronym: str) -> str:
+    """'an' before acronyms read letter by letter that start with a vowel sound (SVG, ICO)."""
+    return "an" if acronym[:1] in tuple("AEFHILMNORSX") else "a"
+
+
+@submission_rule(
+    id="logo-size",
+    summary="The logo file is smaller than 1,000,000 bytes.",
+    guideline="LOGO-03",
+    help="Export the logo again at an allowed size with compression; a logo is rarely over 100 KB.",
+)
+def logo_size(submission: Submission) -> Iterator[Finding]:
+    """The OIN accepts logos under one megabyte; a larger file is refused before it is read.
+
+    Passes: a 999,999-byte ``logo.png``. Fails: a 1,000,000-byte ``logo.png``.
+    """
+    logo = examine(submission)
+    if logo is not None and logo.size >= MAX_BYTES:
+        yield Finding(
+            logo.path,
+            f"the logo is {logo.size:,} bytes; it must be smaller than {MAX_BYTES:,} bytes",
+        )
+
+
+@submission_rule(
+    id="logo-format",
+    summary="The logo is a real PNG, JPEG or GIF, and its name matches its format.",
+    guideline="LOGO-02",
+    help="Save the logo as a PNG (preferred), JPEG or GIF named logo.png, logo.jpg or logo.gif, "
+    "and set 'app.logo' to that name.",
+)
+def logo_format(submission: Submission) -> Iterator[Finding]:
+    """The format is read from the file's bytes, not its name: a WebP or SVG renamed
+    ``logo.png`` is still a WebP or SVG.
+
+    Passes: a PNG named ``logo.png``. Fails: a WebP, an SVG or a JPEG named ``logo.png``.
+    """
+    logo = examine(submission)
+    if logo is None:
+        return
+    if logo.other is not None:
+        yield Finding(
+            logo.path,
+            f"the logo is {logo.other}, not a PNG, JPEG or GIF image; save it as a PNG",
+        )
+    elif logo.format is not None and logo.format != logo.expected:
+        suffix = SUFFIXES[logo.format]
+        yield Finding(
+            logo.path,
+            f"{logo.name} is a {logo.format} image, not a {logo.expected}; save it as a "
+            f"{logo.expected}, or rename it to logo.{suffix} and set 'app.logo' to match",
+        )
+
+
+@submission_rule(
+    id="logo-corrupt",
+    summary="The logo can be read and decoded completely.",
+    guideline="LOGO-02",
+    help="Export the logo again from your image editor; the file may have been cut short in transfer.",
+)
+def logo_corrupt(submission: Submission) -> Iterator[Finding]:
+    """A logo whose header or pixel data is broken cannot be shown in the catalog.
+
+    Passes: a complete PNG, interlaced or not. Fails: a PNG cut short.
+    """
+    logo = examine(submission)
+    if logo is None:
+        return
+    if logo.unreadable is not None:
+        yield Finding(logo.path, f"the logo cannot be read: {logo.unreadable}")
+    elif logo.corrupt is not None:
+        yield Finding(logo.path, f"the logo is truncated or corrupt: {logo.corrupt}")
+
+
+@submission_rule(
+    id="logo-dimensions",
+    summary="The logo is exactly 200x200, 244x244, 244x156 or 156x244 pixels.",
+    guideline="LOGO-04",
+    help="Resize the canvas to 200x200 or 244x244 pixels (square, preferred), or 244x156 or 156x244.",
+)
+def logo_dimensions(submission: Submission) -> Iterator[Finding]:
+    """The OIN accepts no other dimensions. The size is read from the header; a header
+    claiming a huge image (a decompression bomb) is refused before any pixel is decoded.
+
+    Passes: a 244x244 PNG. Fails: a 300x300 PNG, or a PNG header claiming 100000x100000.
+    """
+    logo = examine(submission)
+    if logo is None:
+        return
+    if logo.bomb:
+        yield Finding(
+            logo.path,
+            "the logo's header declares an image so large that it was refused unread as a "
+            f"possible decompression bomb; it must be exactly {SHOWN_SIZES} pixels",
+        )
+    elif logo.dimensions is not None and logo.dimensions not in SIZES:
+        width, height = logo.dimensions
+        yield Finding(
+            logo.path,
+            f"the logo is {width}x{height} pixels; it must be exactly {SHOWN_SIZES} pixels",
+        )
+
+
+@submission_rule(
+    id="logo-png-preferred",
+    summary="The logo is preferably a PNG.",
+    severity=Severity.WARNING,
+    guideline="LOGO-05",
+    help="Save the logo as a PNG with a transparent background, name it logo.png, and set "
+    "'app.logo: logo.png'.",
+)
+def logo_png_preferred(submission: Submission) -> Iterator[Finding]:
+    """JPEG and GIF logos are accepted, but the OIN prefers PNG.
+
+    Passes: ``logo.png``. Fails: ``logo.gif`` or ``logo.jpg``.
+    """
+    logo = examine(submission)
+    if logo is not None and logo.format in ("JPEG", "GIF"):
+        yield Finding(logo.path, f"the logo is a {logo.format} image; PNG is preferred")
+
+
+@submission_rule(
+    id="logo-transparency",
+    summary="The logo has a transparent background.",
+    severity=Severity.WARNING,
+    guideline="LOGO-06",
+    help="Export the logo as a PNG with a transparent background; a coloured background is "
+    "acceptable only when it is part of the logo's design.",
+)
+def logo_transparency(submission: Submission) -> Iterator[Finding]:
+    """The catalog shows logos on its own background, so the logo's background should be
+    transparent: an alpha channel (or transparent colour) and some fully transparent pixels.
+    Checked only for a readable logo of an allowed size.
+
+    Passes: a PNG with transparent corners. Fails: an opaque RGB PNG, or any JPEG.
+    """
+    logo = examine(submission)
+    if logo is None or logo.alpha is None:
+        return
+    if logo.format == "JPEG":
+        message = "the logo is a JPEG image, which cannot have a transparent background"
+    elif not logo.alpha:
+        message = "the logo has no alpha channel or transparent colour, so its background is opaque"
+    elif not logo.clear:
+        message = "the logo has an alpha channel but no fully transparent pixel"
+    else:
+        return
+    yield Finding(logo.path, message)
+
+
+@submission_rule(
+    id="logo-animated",
+    summary="The logo is a still image.",
+    severity=Severity.WARNING,
+    guideline="LOGO-02",
+    help="Save the first frame (or a still version) as a PNG.",
+)
+def logo_animated(submission: Submission) -> Iterator[Finding]:
+    """An animated GIF (or PNG) is accepted, but the catalog shows only its first frame.
+
+    Passes: a single-frame PNG or GIF. Fails: a GIF with three frames.
+    """
+    logo = examine(submission)
+    if logo is not None and logo.animated:
+        yield Finding(logo.path, "the logo is animated; the catalog shows only its first frame")
+
+
+@submission_rule(
+    id="logo-color-mode",
+    summary="The logo uses 8-bit sRGB colour: no CMYK JPEG, no 16-bit PNG.",
+    severity=Severity.WARNING,
+    guideline="LOGO-02",
+    help="Convert the logo to 8-bit sRGB (RGB or RGBA, 8 bits per channel) and export it again.",
+)
+def logo_color_mode(submission: Submission) -> Iterator[Finding]:
+    """Browsers show CMYK JPEGs with wrong colours, and 16-bit PNGs only add size.
+    Interlaced images are fine.
+
+    Passes: an 8-bit RGBA PNG. Fails: a CMYK JPEG, or a PNG with 16 bits per channel.
+    """
+    logo = examine(submission)
+    if logo is None:
+        return
+    if logo.mode == "CMYK":
+        yield Finding(logo.path, "the logo is a CMYK JPEG; convert it to 8-bit sRGB")
+    elif logo.deep:
+        yield Finding(logo.path, "the logo is a 16-bit PNG; convert it to 8-bit sRGB")
+
+
+@submission_rule(
+    id="logo-square",
+    summary="A square logo (200x200 or 244x244) is preferred.",
+    severity=Severity.NOTICE,
+    guideline="LOGO-07",
+    help="If your logo allows it, use a square 200x200 or 244x244 canvas.",
+)
+def logo_square(submission: Submission) -> Iterator[Finding]:
+    """244x156 and 156x244 are accepted for logos that do not fit a square.
+
+    Passes: a 200x200 PNG. Fails: a 244x156 PNG.
+    """
+    logo = examine(submission)
+    if logo is None or logo.dimensions is None:
+        return
+    if logo.dimensions in SIZES and logo.dimensions not in SQUARE:
+        width, height = logo.dimensions
+        yield Finding(
+            logo.path,
+            f"the logo is {width}x{height} pixels; a square logo (200x200 or 244x244) is preferred",
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    logo_size,
+    logo_format,
+    logo_corrupt,
+    logo_dimensions,
+    logo_png_preferred,
+    logo_transparency,
+    logo_animated,
+    logo_color_mode,
+    logo_square,
+)

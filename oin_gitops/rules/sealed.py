@@ -28,7 +28,10 @@ CREDENTIAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----")),
     ("a bearer token", re.compile(r"\bBearer\s+[A-Za-z0-9._~+/=-]{16,}")),
     ("an Okta API token", re.compile(r"\bSSWS\s+[A-Za-z0-9_-]{20,}|\b00[A-Za-z0-9_-]{40}\b")),
-    ("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}")),
+    (
+        "a JSON Web Token",
+        re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"),
+    ),
     ("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{30,}")),
     ("an AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
@@ -141,7 +144,10 @@ def secret_in_plain_text(submission: Submission) -> Iterator[Finding]:
             if kind:
                 line, column = document.position(pointer)
                 yield Finding(
-                    document.path, f"'{field_name(pointer)}' contains what looks like {kind}", line, column
+                    document.path,
+                    f"'{field_name(pointer)}' contains what looks like {kind}",
+                    line,
+                    column,
                 )
 
 

@@ -1,7 +1,419 @@
-"""Tenant settings (integration variables) and the Okta expressions that use them."""
+"""Tenant settings (integration variables) and the Okta expressions that use them.
+
+SAML fields reference a tenant setting as ``org.<name>`` inside ``${...}``; OIDC fields as
+``{app.<name>}``; SCIM fields as ``app.<name>`` in a whole-value expression such as
+``'https://' + app.subdomain + '.acme.example/scim/v2'``. ``expressions`` finds every value of
+an expression field, and ``code`` keeps only the expression code of a value (literal text and
+quoted strings blanked), so a host name such as ``app.acme.example`` is never read as a variable.
+"""
 
 from __future__ import annotations
 
-from oin_gitops.rules.base import Rule
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
-RULES: tuple[Rule, ...] = ()
+from oin_gitops.diagnostics import Severity
+from oin_gitops.rules.base import Finding, submission_rule
+from oin_gitops.schema_check import field_name, is_placeholder
+from oin_gitops.submission import Submission
+from oin_gitops.yamlio import Document
+
+SAML, OIDC, SCIM = "saml.yaml", "oidc.yaml", "scim.yaml"
+ANY = "*"
+# Expression fields per file: (pointer pattern, whether the value is a URL).
+FIELDS: dict[str, tuple[tuple[tuple[str, ...], bool], ...]] = {
+    SAML: (
+        (("acs_url",), True),
+        (("acs_urls_indexed", ANY, "url"), True),
+        (("audience",), False),  # an entity ID: http:// URIs and URNs are fine
+        (("sp_initiate_url",), True),
+        (("attribute_statements", ANY, "values", ANY), False),
+    ),
+    OIDC: (
+        (("redirect_uris", ANY), True),
+        (("initiate_login_uri",), True),
+        (("post_logout_redirect_uris", ANY), True),
+        (("sp_initiate_url",), True),
+    ),
+    SCIM: (
+        (("base_url",), True),
+        (("auth", "oauth2", "authorize_endpoint"), True),
+        (("auth", "oauth2", "token_endpoint"), True),
+    ),
+}
+MAX_LENGTH = 1024  # the schemas' longest expression field
+PROTOCOL = {SAML: ("SAML", "org"), OIDC: ("OIDC", "app"), SCIM: ("SCIM", "app")}
+VARIABLE_ROOTS = ("org", "app")
+# Okta documents app.baseURL as a global variable ("A variable can include a complete URL ...
+# This enables you to use global variables, such as app.baseURL"); new tenant setting names are
+# lowercase, so it can never be a declared one.
+GLOBALS = frozenset({"baseURL"})
+# VAR-05: the Wizard rejects reserved names but Okta does not publish the list. These are the
+# reserved words of the expression languages (JSTL EL in SAML, Okta EL elsewhere), which cannot
+# follow 'org.' or 'app.', and 'baseurl', which shadows the global baseURL.
+EL_OPERATORS = frozenset({"and", "or", "not", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod"})
+RESERVED_NAMES = EL_OPERATORS | {"true", "false", "null", "empty", "instanceof", "baseurl"}
+
+DOLLAR = re.compile(r"\$\{([^{}]*)\}")
+BRACE = re.compile(r"\{([^{}]*)\}")
+LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+WHOLE_EL = re.compile(r"['\"+]")
+STATIC_URL = re.compile(r"\s*https?://[^\s'\"{}<>]*\s*", re.IGNORECASE)
+BARE_VARIABLE = re.compile(r"\s*(?:org|app)\.[A-Za-z_]\w*\s*")
+REFERENCE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\.([A-Za-z_]\w*)(\s*\()?")
+NAMESPACE_CALL = re.compile(r"(?<![\w.:])([A-Za-z_]\w*):([A-Za-z_]\w*)\s*\(")
+BRACE_VARIABLE = re.compile(r"\{[^{}]*(?<![\w.])(?:org|app)\.[A-Za-z_]\w*[^{}]*\}")
+# http:// starting the value or a quoted piece of it (not, say, a return URL in the query).
+PLAIN_HTTP = re.compile(r"^\s*http://|['\"]http://", re.IGNORECASE)
+
+
+def code(value: str, *, plain: bool = False) -> str:
+    """``value`` with all but expression code blanked to spaces (offsets are kept).
+
+    Code is what is inside ``${...}``, else inside ``{...}``, else the whole value when it is
+    written as an expression (quotes or '+' in something other than a plain URL, a lone
+    variable, or ``plain`` for SAML attribute values, which are expressions throughout).
+    Quoted strings inside code are literal text.
+    """
+    if "${" in value:
+        spans = [match.span(1) for match in DOLLAR.finditer(value)]
+    elif BRACE.search(value):
+        spans = [match.span(1) for match in BRACE.finditer(value)]
+    elif plain or (
+        not STATIC_URL.fullmatch(value)
+        and (WHOLE_EL.search(value) or BARE_VARIABLE.fullmatch(value))
+    ):
+        spans = [(0, len(value))]
+    else:
+        spans = []
+    kept = [" "] * len(value)
+    for start, end in spans:
+        kept[start:end] = value[start:end]
+    return LITERAL.sub(lambda match: " " * len(match.group()), "".join(kept))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """``root.name`` in expression code, e.g. ``org.subdomain``; ``call`` for ``user.f(...)``."""
+
+    root: str
+    name: str
+    call: bool
+
+    def __str__(self) -> str:
+        return f"{self.root}.{self.name}"
+
+
+def references(text: str) -> list[Reference]:
+    found = (Reference(m[1], m[2], m[3] is not None) for m in REFERENCE.finditer(text))
+    return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class Expression:
+    """One value of an expression field, with its file's protocol."""
+
+    document: Document
+    file: str
+    pointer: tuple[str | int, ...]
+    value: str
+    url: bool
+
+    @property
+    def field(self) -> str:
+        return field_name(self.pointer)
+
+    @property
+    def attribute(self) -> bool:
+        return self.pointer[0] == "attribute_statements"
+
+    @property
+    def code(self) -> str:
+        return code(self.value, plain=self.attribute)
+
+    @property
+    def references(self) -> list[Reference]:
+        return references(self.code)
+
+    @property
+    def variables(self) -> list[Reference]:
+        return [ref for ref in self.references if ref.root in VARIABLE_ROOTS and not ref.call]
+
+    @property
+    def is_expression(self) -> bool:
+        """Whether the schema took the value as an expression rather than a static URL."""
+        return "${" in self.value or bool(self.variables)
+
+    def finding(self, message: str) -> Finding:
+        line, column = self.document.position(self.pointer)
+        return Finding(self.document.path, message, line, column)
+
+
+def expressions(submission: Submission, *, placeholders: bool = False) -> Iterator[Expression]:
+    """Every text value of an expression field; placeholders only when asked for."""
+    for file, fields in FIELDS.items():
+        document = submission.documents.get(file)
+        if document is None:
+            continue
+        for pattern, url in fields:
+            for pointer, value in _resolve(document.data, pattern):
+                # Longer values are the schema's maxLength error; never scan 64 KB of text.
+                if not isinstance(value, str) or len(value) > MAX_LENGTH:
+                    continue
+                if placeholders or not is_placeholder(value):
+                    yield Expression(document, file, pointer, value, url)
+
+
+def _resolve(data: Any, pattern: tuple[str, ...]) -> list[tuple[tuple[str | int, ...], Any]]:
+    nodes: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+    for part in pattern:
+        following: list[tuple[tuple[str | int, ...], Any]] = []
+        for pointer, node in nodes:
+            if part == ANY and isinstance(node, list):
+                following.extend(((*pointer, i), item) for i, item in enumerate(node))
+            elif part != ANY and isinstance(node, dict) and part in node:
+                following.append(((*pointer, part), node[part]))
+        nodes = following
+    return nodes
+
+
+def settings(submission: Submission) -> Iterator[tuple[int, str, Any]]:
+    """(index, name, item) of every tenant setting whose name is text and filled in."""
+    general = submission.general
+    items = general.data.get("tenant_settings") if general else None
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        name = item.get("name") if isinstance(item, dict) else None
+        if isinstance(name, str) and not is_placeholder(name):
+            yield index, name, item
+
+
+def declared(submission: Submission) -> set[str] | None:
+    """The declared names, or None when they cannot be known (no submission.yaml, gaps)."""
+    general = submission.general
+    if general is None:
+        return None
+    items = general.data.get("tenant_settings", [])
+    found = list(settings(submission))
+    if not isinstance(items, list) or len(found) != len(items):
+        return None
+    return {name for _, name, _ in found}
+
+
+def _name_finding(submission: Submission, index: int, message: str) -> Finding:
+    assert submission.general is not None
+    line, column = submission.general.position(("tenant_settings", index, "name"))
+    return Finding(submission.general.path, message, line, column)
+
+
+@submission_rule(
+    id="variable-name-unique",
+    summary="Each tenant setting has its own name.",
+    guideline="VAR-04",
+    help="Rename or remove one of the two tenant settings; expressions tell them apart by name.",
+)
+def variable_name_unique(submission: Submission) -> Iterator[Finding]:
+    """Expressions reference tenant settings by name, so two settings may not share one.
+
+    Passes: ``tenant_settings: [{label: Subdomain, name: subdomain}, {label: Region, name: region}]``.
+    Fails: ``tenant_settings: [{label: Subdomain, name: subdomain}, {label: Site, name: subdomain}]``.
+    """
+    first: dict[str, tuple[int, Any]] = {}
+    for index, name, item in settings(submission):
+        if name not in first:
+            first[name] = (index, item)
+        elif item != first[name][1]:  # identical entries are the schema's uniqueItems error
+            yield _name_finding(
+                submission,
+                index,
+                f"'tenant_settings[{index}].name' repeats the name '{name}' of "
+                f"'tenant_settings[{first[name][0]}]'",
+            )
+
+
+@submission_rule(
+    id="variable-reserved-name",
+    summary="No tenant setting uses a reserved name.",
+    severity=Severity.WARNING,
+    guideline="VAR-05",
+    help="Choose another name; the OIN Wizard refuses reserved names.",
+)
+def variable_reserved_name(submission: Submission) -> Iterator[Finding]:
+    """The OIN Wizard refuses reserved variable names, but Okta does not publish the list.
+
+    Warned about: the reserved words of the expression languages (``and or not eq ne lt gt le
+    ge div mod true false null empty instanceof``), which cannot follow ``org.`` or ``app.``,
+    and ``baseurl``, which shadows the global ``baseURL``.
+
+    Passes: ``name: subdomain``. Fails: ``name: empty``.
+    """
+    for index, name, _ in settings(submission):
+        if name in RESERVED_NAMES:
+            yield _name_finding(
+                submission,
+                index,
+                f"the tenant setting name '{name}' is a reserved word of Okta expressions",
+            )
+
+
+@submission_rule(
+    id="variable-undeclared",
+    summary="Every variable an expression uses is a declared tenant setting.",
+    guideline="VAR-06",
+    help="Declare the variable in 'tenant_settings' of submission.yaml, or fix its name.",
+)
+def variable_undeclared(submission: Submission) -> Iterator[Finding]:
+    """An expression such as ``${org.subdomain}`` reads the tenant setting named ``subdomain``;
+    an undeclared one is empty for every customer. ``org.baseURL`` and ``app.baseURL`` are
+    accepted without a declaration: Okta documents ``app.baseURL`` as a global variable.
+    A variable with the other protocol's prefix is left to ``variable-prefix``.
+
+    Passes: ``acs_url: https://${org.subdomain}.acme.example/acs`` with a tenant setting named
+    ``subdomain``. Fails: the same without it, or ``${org.tenant}``.
+    """
+    names = declared(submission)
+    if names is None:
+        return
+    for expression in expressions(submission):
+        prefix = PROTOCOL[expression.file][1]
+        for ref in expression.variables:
+            if ref.root == prefix and ref.name not in names and ref.name not in GLOBALS:
+                yield expression.finding(
+                    f"'{expression.field}' uses {ref}, but no tenant setting is named '{ref.name}'"
+                )
+
+
+@submission_rule(
+    id="variable-prefix",
+    summary="Expressions use the protocol's prefix: org. in SAML, app. in OIDC and SCIM.",
+    guideline="VAR-06",
+    help="SAML fields read tenant settings as org.<name>; OIDC and SCIM fields as app.<name>.",
+)
+def variable_prefix(submission: Submission) -> Iterator[Finding]:
+    """Okta reads tenant settings as organization properties in SAML (``org.``) and as
+    application properties in OIDC and SCIM (``app.``); the other prefix finds nothing.
+
+    Passes: ``redirect_uris: ["https://{app.subdomain}.acme.example/cb"]``.
+    Fails: ``acs_url: https://${app.subdomain}.acme.example/acs``.
+    """
+    for expression in expressions(submission):
+        protocol, prefix = PROTOCOL[expression.file]
+        for ref in expression.variables:
+            if ref.root != prefix:
+                yield expression.finding(
+                    f"'{expression.field}' uses {ref}, but {protocol} fields read tenant "
+                    f"settings as {prefix}.{ref.name}"
+                )
+
+
+@submission_rule(
+    id="variable-unused",
+    summary="Every declared tenant setting is used by an expression.",
+    severity=Severity.WARNING,
+    guideline="VAR-06",
+    help="Use the variable in an expression (e.g. https://${org.subdomain}.acme.example/acs) or remove it.",
+)
+def variable_unused(submission: Submission) -> Iterator[Finding]:
+    """Customer admins must fill in every tenant setting, so one nothing reads only confuses
+    them. Checked when the submission has SAML, OIDC or SCIM settings (the files with
+    expression fields), all of them could be read and none still holds a placeholder.
+
+    Passes: ``name: subdomain`` used as ``${org.subdomain}``. Fails: ``name: region`` unused.
+    """
+    files = [file for file in FIELDS if file in submission.entries]
+    if not files or any(file not in submission.documents for file in files):
+        return
+    found = list(expressions(submission, placeholders=True))
+    if any(is_placeholder(expression.value) for expression in found):
+        return
+    used = {ref.name for expression in found for ref in expression.variables}
+    reported: set[str] = set()
+    for index, name, _ in settings(submission):
+        if name not in used and name not in reported:
+            reported.add(name)
+            yield _name_finding(
+                submission, index, f"the tenant setting '{name}' is not used by any expression"
+            )
+
+
+@submission_rule(
+    id="variable-saml-string-function",
+    summary="SAML fields use fn: functions, not String. functions.",
+    guideline="VAR-07",
+    help="Use the JSTL fn: functions, e.g. ${fn:substringAfter(org.base_url, '//')}.",
+)
+def variable_saml_string_function(submission: Submission) -> Iterator[Finding]:
+    """SAML expressions do not support Okta's ``String.`` functions; the JSTL ``fn:`` functions
+    do the same work.
+
+    Passes: ``acs_url: https://${fn:toLowerCase(org.subdomain)}.acme.example/acs``.
+    Fails: ``acs_url: https://${String.toLowerCase(org.subdomain)}.acme.example/acs``.
+    """
+    for expression in expressions(submission):
+        if expression.file != SAML:
+            continue
+        calls = [str(ref) for ref in expression.references if ref.root == "String"]
+        if calls:
+            yield expression.finding(
+                f"'{expression.field}' uses {', '.join(calls)}, but SAML fields do not "
+                "support String functions"
+            )
+
+
+@submission_rule(
+    id="variable-saml-syntax",
+    summary="SAML URL and audience expressions are written inside ${...}.",
+    guideline="VAR-07",
+    help="Write SAML expressions as ${...}, e.g. https://${org.subdomain}.acme.example/acs.",
+)
+def variable_saml_syntax(submission: Submission) -> Iterator[Finding]:
+    """SAML fields evaluate only what is inside ``${...}``; the OIDC form ``{org.x}`` or the
+    SCIM form ``'https://' + org.x`` stays literal text in the URL.
+
+    Passes: ``acs_url: https://${org.subdomain}.acme.example/acs``.
+    Fails: ``acs_url: https://{org.subdomain}.acme.example/acs``.
+    """
+    for expression in expressions(submission):
+        if expression.file != SAML or expression.attribute:
+            continue
+        outside = DOLLAR.sub(lambda match: " " * len(match.group()), expression.value)
+        if BRACE_VARIABLE.search(outside) or (
+            "${" not in expression.value and expression.is_expression
+        ):
+            yield expression.finding(
+                f"'{expression.field}' has an expression outside ${{...}}, which SAML "
+                "leaves as literal text"
+            )
+
+
+@submission_rule(
+    id="url-expression-http",
+    summary="URLs built by expressions use https://, never http://.",
+    guideline="URL-01",
+    help="Change http:// to https:// in the expression; Okta sends users and tokens only over TLS.",
+)
+def url_expression_http(submission: Submission) -> Iterator[Finding]:
+    """The schema checks static URLs; an expression URL passes the schema whatever it holds,
+    so its literal parts are checked here.
+
+    Passes: ``base_url: "'https://' + app.subdomain + '.acme.example/scim/v2'"``.
+    Fails: ``base_url: "'http://' + app.subdomain + '.acme.example/scim/v2'"``.
+    """
+    for expression in expressions(submission):
+        if expression.url and expression.is_expression and PLAIN_HTTP.search(expression.value):
+            yield expression.finding(
+                f"'{expression.field}' builds an http:// URL; Okta accepts only https:// URLs"
+            )
+
+
+RULES = (
+    variable_name_unique,
+    variable_reserved_name,
+    variable_undeclared,
+    variable_prefix,
+    variable_unused,
+    variable_saml_string_function,
+    variable_saml_syntax,
+    url_expression_http,
+)

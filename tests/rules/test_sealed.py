@@ -20,14 +20,58 @@ def _with_password(value: str) -> str:
     ("value", "expected"),
     [
         (f'"{SEALED}"', []),
-        ("hunter2", [(F, "secret-sealed", 16, 13, "'test_account.password' is in plain text; secrets must be sealed")]),
-        ('"sealed:v1:619208c973708b46:not base64!"', [(F, "secret-sealed", 16, 13, "'test_account.password' is not a well-formed sealed value (sealed:v1:<16 hex digits>:<base64>)")]),
+        (
+            "hunter2",
+            [
+                (
+                    F,
+                    "secret-sealed",
+                    16,
+                    13,
+                    "'test_account.password' is in plain text; secrets must be sealed",
+                )
+            ],
+        ),
+        (
+            '"sealed:v1:619208c973708b46:not base64!"',
+            [
+                (
+                    F,
+                    "secret-sealed",
+                    16,
+                    13,
+                    "'test_account.password' is not a well-formed sealed value (sealed:v1:<16 hex digits>:<base64>)",
+                )
+            ],
+        ),
         (
             f'"{secrets.seal("x", secrets.public_key(OTHER_KEY))}"',
-            [(F, "secret-sealed", 16, 13, "'test_account.password' is sealed for key 45352f54b2d3daf3, but this repository's key is 619208c973708b46")],
+            [
+                (
+                    F,
+                    "secret-sealed",
+                    16,
+                    13,
+                    "'test_account.password' is sealed for key 45352f54b2d3daf3, but this repository's key is 619208c973708b46",
+                )
+            ],
         ),
-        ("TODO", [(F, "placeholder", 16, 13, "'test_account.password' still holds the placeholder 'TODO'")]),
-        ("12345", [(F, "schema", 16, 13, "'test_account.password' must be text, not a whole number")]),
+        (
+            "TODO",
+            [
+                (
+                    F,
+                    "placeholder",
+                    16,
+                    13,
+                    "'test_account.password' still holds the placeholder 'TODO'",
+                )
+            ],
+        ),
+        (
+            "12345",
+            [(F, "schema", 16, 13, "'test_account.password' must be text, not a whole number")],
+        ),
     ],
     ids=["sealed", "plain", "malformed", "other-key", "placeholder", "number"],
 )
@@ -66,7 +110,15 @@ tests:
 def test_scim_api_token_must_be_sealed_too(repo: ScratchRepo) -> None:
     repo.add_submission("acme-notes", scim_yaml=SCIM.format(token="abc123token"))
     found = [d for d in brief(repo.lint()) if d[1] == "secret-sealed"]
-    assert found == [("submissions/acme-notes/scim.yaml", "secret-sealed", 4, 14, "'auth.api_token' is in plain text; secrets must be sealed")]
+    assert found == [
+        (
+            "submissions/acme-notes/scim.yaml",
+            "secret-sealed",
+            4,
+            14,
+            "'auth.api_token' is in plain text; secrets must be sealed",
+        )
+    ]
 
 
 @pytest.mark.parametrize(
@@ -97,10 +149,19 @@ def test_looks_like_credential(text: str, kind: str | None) -> None:
 
 
 def test_secret_in_plain_text_reports_the_field_without_the_value(repo: ScratchRepo) -> None:
-    text = _with_password(f'"{SEALED}"') + "  instructions: 'Use Bearer 6f1c0a9e2b7d4e5f8a3c9d'\n"
-    text = text.replace("owners:\n", "").replace("  okta_org: https://acme.okta.com\n  github: [acme-alice]\n", "")
-    text += "owners:\n  okta_org: https://acme.okta.com\n  github: [acme-alice]\n"
+    text = _with_password(f'"{SEALED}"').replace(
+        "  username: isvtest@okta.com\n",
+        "  username: isvtest@okta.com\n  instructions: 'Use Bearer 6f1c0a9e2b7d4e5f8a3c9d'\n",
+    )
     repo.add_submission("acme-notes", submission_yaml=text)
     found = brief(repo.lint())
-    assert found == [(F, "secret-in-plain-text", 17, 17, "'test_account.instructions' contains what looks like a bearer token")]
+    assert found == [
+        (
+            F,
+            "secret-in-plain-text",
+            16,
+            17,
+            "'test_account.instructions' contains what looks like a bearer token",
+        )
+    ]
     assert "6f1c0a9e" not in repr(repo.lint())
