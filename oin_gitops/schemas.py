@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -125,3 +126,12 @@ def marked(name: str, mark: str) -> tuple[tuple[str, ...], ...]:
         if isinstance(node.get("items"), dict):
             stack.append(((*pointer, "*"), node["items"]))
     return tuple(sorted(found))
+
+
+@functools.cache
+def schema_pattern(schema: str, *path: str) -> re.Pattern[str]:
+    """The ``pattern`` at ``path`` in a schema: values it refuses are the schema's to report."""
+    node: Any = load(schema)
+    for part in path:
+        node = node[part]
+    return re.compile(node["pattern"])

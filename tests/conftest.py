@@ -48,6 +48,32 @@ tenant_settings:
     name: subdomain
 """
 
+# SUBMISSION_YAML with its tenant setting right after 'app' and the password sealed, for rule
+# tables that edit one value and pin line numbers: it never changes when SUBMISSION_YAML does.
+PINNED_SUBMISSION_YAML = f"""\
+# yaml-language-server: $schema=../../schemas/submission.schema.json
+schema_version: 1
+app:
+  name: Acme Notes
+  website: https://acme.example/notes
+  description: Acme Notes gives teams shared notebooks; the Okta integration adds single sign-on.
+  use_cases: [Automation]
+  logo: logo.png
+tenant_settings:
+  - {{label: Subdomain, name: subdomain}}
+support:
+  contacts:
+    - email: help@acme.example
+  escalation: oin-escalations@acme.example
+test_account:
+  url: https://app.acme.example/login
+  username: isvtest@okta.com
+  password: "{SEALED}"
+owners:
+  okta_org: https://acme.okta.com
+  github: [acme-alice]
+"""
+
 SAML_YAML = """\
 # yaml-language-server: $schema=../../schemas/saml.schema.json
 acs_url: https://${org.subdomain}.acme.example/saml/acs
@@ -115,6 +141,30 @@ class ScratchRepo:
 
 def brief(report: Report) -> list[tuple[str, str, int | None, int | None, str]]:
     return [(d.path, d.rule, d.line, d.column, d.message) for d in report.diagnostics]
+
+
+# One finding of one rule: (path, line, column, message).
+Found = tuple[str, int | None, int | None, str]
+
+
+def rule_findings(repo: ScratchRepo, rule: str, **files: str | bytes | None) -> list[Found]:
+    """Add the base submission ``acme-notes`` with ``files`` changed, lint, keep ``rule``'s findings."""
+    repo.add_submission("acme-notes", **files)
+    return [
+        (path, line, column, message)
+        for path, r, line, column, message in brief(repo.lint())
+        if r == rule
+    ]
+
+
+def edited_findings(
+    repo: ScratchRepo, rule: str, old: str, new: str, **files: str | bytes | None
+) -> list[Found]:
+    """Lint PINNED_SUBMISSION_YAML with ``old`` replaced by ``new``; keep ``rule``'s findings."""
+    assert old in PINNED_SUBMISSION_YAML
+    return rule_findings(
+        repo, rule, submission_yaml=PINNED_SUBMISSION_YAML.replace(old, new), **files
+    )
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from oin_gitops.rules import (
     sealed,
     structure,
     support,
+    test_account,
     tools,
     variables,
 )
@@ -36,6 +37,7 @@ RULES: tuple[Rule, ...] = (
     *sealed.RULES,
     *catalog.RULES,
     *support.RULES,
+    *test_account.RULES,
     *logo.RULES,
     *variables.RULES,
     *saml.RULES,

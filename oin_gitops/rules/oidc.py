@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from oin_gitops.diagnostics import Severity
 from oin_gitops.rules.base import Finding, submission_rule
 from oin_gitops.rules.content import walk
+from oin_gitops.rules.fields import finding_at
 from oin_gitops.schema_check import field_name, is_placeholder
 from oin_gitops.submission import SUBMISSION_FILE, Submission
 from oin_gitops.yamlio import Document, Pointer
@@ -47,11 +48,6 @@ UNSUPPORTED = (
     ),
 )
 EMAIL_VERIFIED = re.compile(r"\bemail_verified\b", re.IGNORECASE)
-
-
-def _finding(document: Document, pointer: Pointer, message: str) -> Finding:
-    line, column = document.position(pointer)
-    return Finding(document.path, message, line, column)
 
 
 def _texts(submission: Submission) -> Iterator[tuple[Document, Pointer, str]]:
@@ -92,7 +88,7 @@ def oidc_org_authorization_server(submission: Submission) -> Iterator[Finding]:
             continue
         match = CUSTOM_SERVER.search(value)
         if match:
-            yield _finding(
+            yield finding_at(
                 document,
                 pointer,
                 f"'{field_name(pointer)}' points at a custom authorization server "
@@ -118,7 +114,7 @@ def oidc_authorization_server_text(submission: Submission) -> Iterator[Finding]:
     for document, pointer, value in _texts(submission):
         match = CUSTOM_SERVER.search(value)
         if match:
-            yield _finding(
+            yield finding_at(
                 document,
                 pointer,
                 f"'{field_name(pointer)}' mentions a custom authorization server "
@@ -145,7 +141,7 @@ def oidc_scope_text(submission: Submission) -> Iterator[Finding]:
     for document, pointer, value in _texts(submission):
         for pattern, what in UNSUPPORTED:
             if pattern.search(value):
-                yield _finding(document, pointer, f"'{field_name(pointer)}' mentions {what}")
+                yield finding_at(document, pointer, f"'{field_name(pointer)}' mentions {what}")
 
 
 @submission_rule(
@@ -164,7 +160,7 @@ def oidc_email_verified(submission: Submission) -> Iterator[Finding]:
     """
     for document, pointer, value in _texts(submission):
         if EMAIL_VERIFIED.search(value):
-            yield _finding(
+            yield finding_at(
                 document,
                 pointer,
                 f"'{field_name(pointer)}' mentions the email_verified claim, which OIN OIDC "

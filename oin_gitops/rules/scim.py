@@ -8,16 +8,16 @@ instructions) and across entries and files.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from oin_gitops import schemas
 from oin_gitops.diagnostics import Severity
 from oin_gitops.rules.base import Finding, Rule, submission_rule
+from oin_gitops.rules.fields import finding_at, text_at
 from oin_gitops.schema_check import field_name, is_placeholder, shown
+from oin_gitops.schemas import schema_pattern
 from oin_gitops.submission import Submission
 from oin_gitops.yamlio import Document, Pointer
 
@@ -45,29 +45,6 @@ BASE_URL_WORDS = re.compile(
 CREDENTIAL_WORDS = re.compile(
     r"\btokens?\b|\boauth|client[ _-]?(?:id|secret)|\bcredentials?\b|\bapi[ _-]?keys?\b", re.I
 )
-
-
-def _value(document: Document, pointer: Pointer) -> str | None:
-    """The text at ``pointer``, or None when it is absent, not text, or still a placeholder."""
-    try:
-        value = document.get(pointer)
-    except (KeyError, IndexError, TypeError):
-        return None
-    return value if isinstance(value, str) and not is_placeholder(value) else None
-
-
-@functools.cache
-def schema_pattern(schema: str, *path: str) -> re.Pattern[str]:
-    """The ``pattern`` at ``path`` in a schema: values it refuses are the schema's to report."""
-    node: Any = schemas.load(schema)
-    for part in path:
-        node = node[part]
-    return re.compile(node["pattern"])
-
-
-def _finding(document: Document, pointer: Pointer, message: str) -> Finding:
-    line, column = document.position(pointer)
-    return Finding(document.path, message, line, column)
 
 
 def url_literals(value: str) -> list[str]:
@@ -139,13 +116,13 @@ def scim_base_url_underscore(submission: Submission) -> Iterator[Finding]:
     ``base_url: "'https://' + app.subdomain + '.acme.example/scim_v2'"``.
     """
     document = submission.documents.get(SCIM_FILE)
-    value = _value(document, BASE_URL) if document else None
+    value = text_at(document, BASE_URL) if document else None
     if document is None or value is None:
         return
     for part in host_and_path(url_literals(value)):
         if "_" in part:
             message = f"the SCIM base URL contains '_' in {shown(part)}, which Okta does not accept"
-            yield _finding(document, BASE_URL, message)
+            yield finding_at(document, BASE_URL, message)
             return
 
 
@@ -164,7 +141,7 @@ def scim_oauth_client_id_static(submission: Submission) -> Iterator[Finding]:
     """
     document = submission.documents.get(SCIM_FILE)
     pointer = ("auth", "oauth2", "client_id")
-    value = _value(document, pointer) if document else None
+    value = text_at(document, pointer) if document else None
     client_id = schema_pattern("scim", *CLIENT_ID_SCHEMA)
     variable = VARIABLE.search(value) if value and client_id.search(value) else None
     if document is not None and variable is not None:
@@ -172,7 +149,7 @@ def scim_oauth_client_id_static(submission: Submission) -> Iterator[Finding]:
             f"'{field_name(pointer)}' refers to the variable '{variable[0]}', but Okta uses "
             "one client ID for every customer"
         )
-        yield _finding(document, pointer, message)
+        yield finding_at(document, pointer, message)
 
 
 @submission_rule(
@@ -198,10 +175,10 @@ def scim_runscope_url(submission: Submission) -> Iterator[Finding]:
         pointers.append(RUNSCOPE_ENTITLEMENTS)
     https_url = schema_pattern("common", "$defs", "https_url")
     for pointer in pointers:
-        value = _value(document, pointer)
+        value = text_at(document, pointer)
         if value and https_url.search(value) and not RUNSCOPE.fullmatch(value):
             message = f"'{field_name(pointer)}' is not a shareable Runscope test-result link"
-            yield _finding(document, pointer, message)
+            yield finding_at(document, pointer, message)
 
 
 @submission_rule(
@@ -235,7 +212,7 @@ def scim_test_instructions(submission: Submission) -> Iterator[Finding]:
         yield Finding(general.path, message, line, column)
     elif isinstance(text, str) and not is_placeholder(text) and not _mentions_scim(text):
         message = "'test_account.instructions' mention neither the SCIM base URL nor how to get a token or OAuth credentials"
-        yield _finding(general, pointer, message)
+        yield finding_at(general, pointer, message)
 
 
 def _mentions_scim(text: str) -> bool:
@@ -281,7 +258,7 @@ def _repeats(
             pointer = ("entitlements", "resource_types", index, key)
             earlier = field_name(("entitlements", "resource_types", seen))
             message = f"'{field_name(pointer)}' repeats {shown(value)} from '{earlier}'"
-            yield _finding(document, pointer, message)
+            yield finding_at(document, pointer, message)
 
 
 def _page(url: str) -> tuple[str, str, str, str]:
@@ -307,15 +284,15 @@ def scim_guide_separate(submission: Submission) -> Iterator[Finding]:
     """
     document = submission.documents.get(SCIM_FILE)
     pointer = ("config_guide_url",)
-    guide = _value(document, pointer) if document else None
+    guide = text_at(document, pointer) if document else None
     if document is None or guide is None:
         return
     for name in SSO_FILES:
         sso = submission.documents.get(name)
-        other = _value(sso, pointer) if sso else None
+        other = text_at(sso, pointer) if sso else None
         if other is not None and _page(other) == _page(guide):
             message = f"'config_guide_url' is the same page as the guide in {name}; SCIM needs its own guide"
-            yield _finding(document, pointer, message)
+            yield finding_at(document, pointer, message)
 
 
 RULES: tuple[Rule, ...] = (

@@ -15,8 +15,9 @@ from typing import Any
 
 from oin_gitops.diagnostics import Severity
 from oin_gitops.rules.base import Finding, Rule, submission_rule
-from oin_gitops.rules.scim import schema_pattern
+from oin_gitops.rules.okta_scopes import ADMIN_SCOPES
 from oin_gitops.schema_check import field_name, is_placeholder, shown
+from oin_gitops.schemas import schema_pattern
 from oin_gitops.sources import Kind
 from oin_gitops.submission import Submission
 from oin_gitops.yamlio import Document
@@ -26,66 +27,6 @@ API_SERVICE_FILE = "api-service.yaml"
 WIZARD_FILES = ("saml.yaml", "oidc.yaml", "scim.yaml")
 # Test suites larger than this are not read (exports of a folder of test flows are ~10-200 kB).
 MAX_TEST_SUITE_BYTES = 10_000_000
-
-# Okta's public list "OAuth 2.0 Scopes for Okta Admin Management" (the "Okta Admin Management"
-# table of developer.okta.com/docs/api/oauth2), plus admin scopes that Okta org authorization
-# servers advertise beside it (certificateAuthorities, events, factors, reports) and the Identity
-# Threat Protection scopes okta.userRisk.*. Identity Governance scopes (okta.governance.*,
-# okta.accessRequests.*) have their own list and are not included. Only scopes ending in .read or
-# .manage are listed: the schema refuses the others. Okta adds scopes over time, so an unlisted
-# scope is a warning, never an error; extend this list when it lags behind Okta's.
-ADMIN_SCOPES = frozenset(
-    f"okta.{resource}.{access}"
-    for resource, accesses in {
-        "agentPools": ("read", "manage"),
-        "apiTokens": ("read", "manage"),
-        "appGrants": ("read", "manage"),
-        "apps": ("read", "manage"),
-        "authenticators": ("read", "manage"),
-        "authorizationServers": ("read", "manage"),
-        "behaviors": ("read", "manage"),
-        "brands": ("read", "manage"),
-        "captchas": ("read", "manage"),
-        "certificateAuthorities": ("read", "manage"),
-        "deviceAssurance": ("read", "manage"),
-        "devices": ("read", "manage"),
-        "domains": ("read", "manage"),
-        "emailDomains": ("read", "manage"),
-        "emailServers": ("read", "manage"),
-        "eventHooks": ("read", "manage"),
-        "events": ("read",),
-        "factors": ("read", "manage"),
-        "features": ("read", "manage"),
-        "groups": ("read", "manage"),
-        "identitySources": ("read", "manage"),
-        "idps": ("read", "manage"),
-        "inlineHooks": ("read", "manage"),
-        "linkedObjects": ("read", "manage"),
-        "logStreams": ("read", "manage"),
-        "logs": ("read",),
-        "networkZones": ("read", "manage"),
-        "oauthIntegrations": ("read", "manage"),
-        "orgs": ("read", "manage"),
-        "policies": ("read", "manage"),
-        "principalRateLimits": ("read", "manage"),
-        "profileMappings": ("read", "manage"),
-        "rateLimits": ("read", "manage"),
-        "realms": ("read", "manage"),
-        "reports": ("read", "manage"),
-        "riskEvents": ("manage",),
-        "riskProviders": ("read", "manage"),
-        "roles": ("read", "manage"),
-        "schemas": ("read", "manage"),
-        "sessions": ("read", "manage"),
-        "templates": ("read", "manage"),
-        "threatInsights": ("read", "manage"),
-        "trustedOrigins": ("read", "manage"),
-        "userRisk": ("read", "manage"),
-        "userTypes": ("read", "manage"),
-        "users": ("read", "manage"),
-    }.items()
-    for access in accesses
-)
 
 
 def _test_suite(submission: Submission) -> str | None:

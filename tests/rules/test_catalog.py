@@ -6,34 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEALED, ScratchRepo, brief
+from tests.conftest import ScratchRepo, edited_findings
 
 GENERAL = "submissions/acme-notes/submission.yaml"
-# A copy of the base submission of conftest.py, with the tenant setting its saml.yaml uses, so the
-# positions below do not move when the shared base changes.
-BASE = f"""\
-# yaml-language-server: $schema=../../schemas/submission.schema.json
-schema_version: 1
-app:
-  name: Acme Notes
-  website: https://acme.example/notes
-  description: Acme Notes gives teams shared notebooks; the Okta integration adds single sign-on.
-  use_cases: [Automation]
-  logo: logo.png
-tenant_settings:
-  - {{label: Subdomain, name: subdomain}}
-support:
-  contacts:
-    - email: help@acme.example
-  escalation: oin-escalations@acme.example
-test_account:
-  url: https://app.acme.example/login
-  username: isvtest@okta.com
-  password: "{SEALED}"
-owners:
-  okta_org: https://acme.okta.com
-  github: [acme-alice]
-"""
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "schemas"
 SCIM = (FIXTURES / "scim" / "pass" / "minimal.yaml").read_text(encoding="utf-8")
 OIDC = (FIXTURES / "oidc" / "pass" / "minimal.yaml").read_text(encoding="utf-8")
@@ -42,16 +17,6 @@ BASE_USE_CASES = "  use_cases: [Automation]\n"
 BASE_DESCRIPTION = (
     "Acme Notes gives teams shared notebooks; the Okta integration adds single sign-on."
 )
-
-Found = tuple[str, int | None, int | None, str]
-
-
-def findings(repo: ScratchRepo, rule: str, old: str, new: str, **files: str | None) -> list[Found]:
-    """Lint the base submission with ``old`` replaced by ``new``; keep ``rule``'s findings."""
-    assert old in BASE
-    repo.add_submission("acme-notes", "Acme Notes", submission_yaml=BASE.replace(old, new), **files)
-    report = brief(repo.lint())
-    return [(path, line, column, message) for path, r, line, column, message in report if r == rule]
 
 
 def total(listed: int, added: str, makes: int) -> str:
@@ -102,7 +67,7 @@ def test_use_case_total(
     expected: list[tuple[int, int, str]],
 ) -> None:
     new = f"  use_cases: {listed}\n" if listed else ""
-    found = findings(repo, "use-case-total", BASE_USE_CASES, new, **files)
+    found = edited_findings(repo, "use-case-total", BASE_USE_CASES, new, **files)
     assert found == [(GENERAL, *e) for e in expected]
 
 
@@ -144,5 +109,5 @@ DESCRIPTION = [
 def test_description_mentions_okta(
     repo: ScratchRepo, description: str, expected: list[tuple[int, int, str]]
 ) -> None:
-    found = findings(repo, "description-mentions-okta", BASE_DESCRIPTION, description)
+    found = edited_findings(repo, "description-mentions-okta", BASE_DESCRIPTION, description)
     assert found == [(GENERAL, *e) for e in expected]

@@ -18,13 +18,12 @@ from oin_gitops.rules import BY_ID, logo
 from oin_gitops.rules.base import Finding, Rule, SubmissionCheck
 from oin_gitops.sources import Kind, MemorySource
 from oin_gitops.submission import Submission, list_entries
-from tests.conftest import ScratchRepo
+from tests.conftest import Found, ScratchRepo
 from tests.fixtures.logos import make_logos
 
 LOGOS = Path(__file__).resolve().parent.parent / "fixtures" / "logos"
 FOLDER = "submissions/acme-notes"
 SIZES = "200x200, 244x244, 244x156 or 156x244"
-Found = tuple[str, int | None, int | None, str]
 
 
 def fixture(name: str) -> bytes:

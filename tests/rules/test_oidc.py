@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rules.test_variables import Files, Found, cases, general, lint, oidc, saml
+from tests.conftest import Found
+from tests.rules.test_variables import Files, cases, general, lint, oidc, saml
 
 OD, G, S = "oidc.yaml", "submission.yaml", "saml.yaml"
 WITH_OIDC: Files = {OD: oidc()}

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import Found
 from tests.fixtures.evidence import generate
-from tests.rules.test_variables import Files, Found, cases, lint, saml
+from tests.rules.test_variables import Files, cases, lint, saml
 
 EVIDENCE = Path(__file__).resolve().parent.parent / "fixtures" / "evidence"
 CASES = Path(__file__).resolve().parent.parent / "cases"

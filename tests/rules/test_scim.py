@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from oin_gitops.rules.scim import host_and_path, url_literals
-from tests.conftest import SEALED, SUBMISSION_YAML, ScratchRepo, brief
+from tests.conftest import SEALED, SUBMISSION_YAML, Found, ScratchRepo, rule_findings
 
 S = "submissions/acme-notes/scim.yaml"
 G = "submissions/acme-notes/submission.yaml"
@@ -70,13 +70,8 @@ WITH_TOKEN = general(
 )
 
 
-def found(repo: ScratchRepo, rule: str, **files: str | bytes | None) -> list[tuple[object, ...]]:
-    repo.add_submission("acme-notes", **{"submission.yaml": WITH_TOKEN, **files})
-    return [
-        (path, line, column, message)
-        for path, r, line, column, message in brief(repo.lint())
-        if r == rule
-    ]
+def found(repo: ScratchRepo, rule: str, **files: str | bytes | None) -> list[Found]:
+    return rule_findings(repo, rule, **{"submission.yaml": WITH_TOKEN, **files})
 
 
 @pytest.mark.parametrize(

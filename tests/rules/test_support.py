@@ -4,50 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from oin_gitops.rules.support import is_free_mail, unreachable
-from tests.conftest import SEALED, ScratchRepo, brief
+from oin_gitops.rules.addresses import is_free_mail, unreachable
+from tests.conftest import ScratchRepo, edited_findings
 
 GENERAL = "submissions/acme-notes/submission.yaml"
-# A copy of the base submission of conftest.py, with the tenant setting its saml.yaml uses, so the
-# positions below do not move when the shared base changes.
-BASE = f"""\
-# yaml-language-server: $schema=../../schemas/submission.schema.json
-schema_version: 1
-app:
-  name: Acme Notes
-  website: https://acme.example/notes
-  description: Acme Notes gives teams shared notebooks; the Okta integration adds single sign-on.
-  use_cases: [Automation]
-  logo: logo.png
-tenant_settings:
-  - {{label: Subdomain, name: subdomain}}
-support:
-  contacts:
-    - email: help@acme.example
-  escalation: oin-escalations@acme.example
-test_account:
-  url: https://app.acme.example/login
-  username: isvtest@okta.com
-  password: "{SEALED}"
-owners:
-  okta_org: https://acme.okta.com
-  github: [acme-alice]
-"""
 ESCALATION = "oin-escalations@acme.example"
 CONTACTS = "    - email: help@acme.example\n"
 TEST_URL = "https://app.acme.example/login"
 USERNAME = "isvtest@okta.com"
 
-Found = tuple[str, int | None, int | None, str]
 Expected = list[tuple[int, int, str]]
-
-
-def findings(repo: ScratchRepo, rule: str, old: str, new: str) -> list[Found]:
-    """Lint the base submission with ``old`` replaced by ``new``; keep ``rule``'s findings."""
-    assert old in BASE
-    repo.add_submission("acme-notes", submission_yaml=BASE.replace(old, new))
-    report = brief(repo.lint())
-    return [(path, line, column, message) for path, r, line, column, message in report if r == rule]
 
 
 def generic(local: str) -> str:
@@ -89,7 +55,7 @@ ESCALATION_GENERIC = [
     ids=[case[0] for case in ESCALATION_GENERIC],
 )
 def test_escalation_generic(repo: ScratchRepo, escalation: str, expected: Expected) -> None:
-    found = findings(repo, "escalation-generic", ESCALATION, escalation)
+    found = edited_findings(repo, "escalation-generic", ESCALATION, escalation)
     assert found == [(GENERAL, *e) for e in expected]
 
 
@@ -121,7 +87,7 @@ ESCALATION_FREE_MAIL = [
     ids=[case[0] for case in ESCALATION_FREE_MAIL],
 )
 def test_escalation_free_mail(repo: ScratchRepo, escalation: str, expected: Expected) -> None:
-    found = findings(repo, "escalation-free-mail", ESCALATION, escalation)
+    found = edited_findings(repo, "escalation-free-mail", ESCALATION, escalation)
     assert found == [(GENERAL, *e) for e in expected]
 
 
@@ -159,7 +125,7 @@ ESCALATION_PUBLIC = [
 )
 def test_escalation_public(repo: ScratchRepo, lines: str, expected: Expected) -> None:
     old = CONTACTS + f"  escalation: {ESCALATION}\n"
-    found = findings(repo, "escalation-public", old, lines)
+    found = edited_findings(repo, "escalation-public", old, lines)
     assert found == [(GENERAL, *e) for e in expected]
 
 
@@ -190,7 +156,7 @@ def test_contact_reserved_domain(
     repo: ScratchRepo, contacts: list[str], expected: Expected
 ) -> None:
     new = "".join(f"    - {contact}\n" for contact in contacts)
-    found = findings(repo, "contact-reserved-domain", CONTACTS, new)
+    found = edited_findings(repo, "contact-reserved-domain", CONTACTS, new)
     assert found == [(GENERAL, *e) for e in expected]
 
 
@@ -239,7 +205,7 @@ TEST_ACCOUNT_URL_STATIC = [
     ids=[case[0] for case in TEST_ACCOUNT_URL_STATIC],
 )
 def test_test_account_url_static(repo: ScratchRepo, url: str, expected: Expected) -> None:
-    found = findings(repo, "test-account-url-static", f"url: {TEST_URL}", f'url: "{url}"')
+    found = edited_findings(repo, "test-account-url-static", f"url: {TEST_URL}", f'url: "{url}"')
     assert found == [(GENERAL, *e) for e in expected]
 
 
@@ -262,7 +228,7 @@ TEST_ACCOUNT_USERNAME = [
     ids=[case[0] for case in TEST_ACCOUNT_USERNAME],
 )
 def test_test_account_username(repo: ScratchRepo, username: str, expected: Expected) -> None:
-    found = findings(
+    found = edited_findings(
         repo, "test-account-username", f"username: {USERNAME}", f"username: {username}"
     )
     assert found == [(GENERAL, *e) for e in expected]
@@ -290,7 +256,7 @@ TEST_ACCOUNT_FREE_MAIL = [
 )
 def test_test_account_free_mail(repo: ScratchRepo, username: str, expected: Expected) -> None:
     old, new = f"username: {USERNAME}", f"username: {username}"
-    found = findings(repo, "test-account-free-mail", old, new)
+    found = edited_findings(repo, "test-account-free-mail", old, new)
     assert found == [(GENERAL, *e) for e in expected]
 
 

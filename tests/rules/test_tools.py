@@ -7,7 +7,7 @@ import json
 import pytest
 
 from oin_gitops.rules import tools
-from tests.conftest import ScratchRepo, brief
+from tests.conftest import ScratchRepo, rule_findings
 
 W = "submissions/acme-notes/workflows.yaml"
 A = "submissions/acme-notes/api-service.yaml"
@@ -52,15 +52,6 @@ tests:
 
 def api_service(*scopes: str) -> str:
     return API_SERVICE_YAML.format(scopes="\n".join(f"  - {scope}" for scope in scopes))
-
-
-def found(repo: ScratchRepo, rule: str, **files: str | bytes | None) -> list[tuple[object, ...]]:
-    repo.add_submission("acme-notes", **files)
-    return [
-        (path, line, column, message)
-        for path, r, line, column, message in brief(repo.lint())
-        if r == rule
-    ]
 
 
 def workflows(
@@ -160,7 +151,7 @@ def workflows(
 def test_workflows_test_suite_json(
     repo: ScratchRepo, files: dict[str, str | bytes | None], expected: list[tuple[object, ...]]
 ) -> None:
-    assert found(repo, "workflows-test-suite-json", **files) == expected
+    assert rule_findings(repo, "workflows-test-suite-json", **files) == expected
 
 
 def test_workflows_test_suite_too_large_is_not_read(
@@ -168,7 +159,7 @@ def test_workflows_test_suite_too_large_is_not_read(
 ) -> None:
     monkeypatch.setattr(tools, "MAX_TEST_SUITE_BYTES", 100)
     message = f"the test suite is {len(FLOPACK)} bytes, more than the 100 bytes that are checked"
-    assert found(repo, "workflows-test-suite-json", **workflows(FLOPACK)) == [
+    assert rule_findings(repo, "workflows-test-suite-json", **workflows(FLOPACK)) == [
         (SUITE, None, None, message)
     ]
 
@@ -205,7 +196,7 @@ NO_FLOWS = "the test suite export holds no flows (its 'data.flos' is missing or 
 def test_workflows_test_suite_export(
     repo: ScratchRepo, suite: str, expected: list[tuple[object, ...]]
 ) -> None:
-    assert found(repo, "workflows-test-suite-export", **workflows(suite)) == expected
+    assert rule_findings(repo, "workflows-test-suite-export", **workflows(suite)) == expected
 
 
 UNKNOWN = "'scopes[{}]' '{}' is not a known Okta admin-management scope{}"
@@ -244,7 +235,7 @@ def test_api_service_scope_known(
     repo: ScratchRepo, scopes: tuple[str, ...], expected: list[tuple[object, ...]]
 ) -> None:
     files = {"saml_yaml": None, "api-service.yaml": api_service(*scopes)}
-    assert found(repo, "api-service-scope-known", **files) == expected
+    assert rule_findings(repo, "api-service-scope-known", **files) == expected
 
 
 def test_known_scopes_are_well_formed() -> None:
@@ -281,7 +272,7 @@ def test_api_service_scope_least_privilege(
     repo: ScratchRepo, scopes: tuple[str, ...], expected: list[tuple[object, ...]]
 ) -> None:
     files = {"saml_yaml": None, "api-service.yaml": api_service(*scopes)}
-    assert found(repo, "api-service-scope-least-privilege", **files) == expected
+    assert rule_findings(repo, "api-service-scope-least-privilege", **files) == expected
 
 
 EXCLUSIVE = "an API service integration cannot be combined with other capabilities, but the folder also has {}"
@@ -312,7 +303,7 @@ API = api_service("okta.users.read")
 def test_capability_api_service_exclusive(
     repo: ScratchRepo, files: dict[str, str | None], expected: list[tuple[object, ...]]
 ) -> None:
-    assert found(repo, "capability-api-service-exclusive", **files) == expected
+    assert rule_findings(repo, "capability-api-service-exclusive", **files) == expected
 
 
 SEPARATE = "a Workflows connector is submitted on its own through the OIN Manager, but the folder also has {}"
@@ -346,4 +337,4 @@ SEPARATE = "a Workflows connector is submitted on its own through the OIN Manage
 def test_capability_workflows_separate(
     repo: ScratchRepo, files: dict[str, str | bytes | None], expected: list[tuple[object, ...]]
 ) -> None:
-    assert found(repo, "capability-workflows-separate", **files) == expected
+    assert rule_findings(repo, "capability-workflows-separate", **files) == expected

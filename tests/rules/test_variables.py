@@ -17,12 +17,11 @@ from oin_gitops.diagnostics import Diagnostic
 from oin_gitops.rules import oidc as oidc_rules
 from oin_gitops.rules import saml as saml_rules
 from oin_gitops.rules import variables
-from oin_gitops.rules.variables import code, references
+from oin_gitops.rules.expressions import code, references
 from oin_gitops.sources import MemorySource
-from tests.conftest import SEALED, png_bytes
+from tests.conftest import SEALED, Found, png_bytes
 
 FOLDER = "submissions/acme-notes"
-Found = tuple[str, int | None, int | None, str]
 Files = dict[str, str | bytes | None]
 
 SAML = {

@@ -1,0 +1,165 @@
+"""Okta expressions in the expression fields of the protocol files, parsed for the rules.
+
+SAML fields reference a tenant setting as ``org.<name>`` inside ``${...}``; OIDC fields as
+``{app.<name>}``; SCIM fields as ``app.<name>`` in a whole-value expression such as
+``'https://' + app.subdomain + '.acme.example/scim/v2'``. ``expressions`` finds every value of
+an expression field, and ``code`` keeps only the expression code of a value (literal text and
+quoted strings blanked), so a host name such as ``app.acme.example`` is never read as a variable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from oin_gitops.rules.base import Finding
+from oin_gitops.schema_check import field_name, is_placeholder
+from oin_gitops.submission import Submission
+from oin_gitops.yamlio import Document
+
+SAML, OIDC, SCIM = "saml.yaml", "oidc.yaml", "scim.yaml"
+ANY = "*"
+# Expression fields per file: (pointer pattern, whether the value is a URL).
+FIELDS: dict[str, tuple[tuple[tuple[str, ...], bool], ...]] = {
+    SAML: (
+        (("acs_url",), True),
+        (("acs_urls_indexed", ANY, "url"), True),
+        (("audience",), False),  # an entity ID: http:// URIs and URNs are fine
+        (("sp_initiate_url",), True),
+        (("attribute_statements", ANY, "values", ANY), False),
+    ),
+    OIDC: (
+        (("redirect_uris", ANY), True),
+        (("initiate_login_uri",), True),
+        (("post_logout_redirect_uris", ANY), True),
+        (("sp_initiate_url",), True),
+    ),
+    SCIM: (
+        (("base_url",), True),
+        (("auth", "oauth2", "authorize_endpoint"), True),
+        (("auth", "oauth2", "token_endpoint"), True),
+    ),
+}
+MAX_LENGTH = 1024  # the schemas' longest expression field
+VARIABLE_ROOTS = ("org", "app")
+
+DOLLAR = re.compile(r"\$\{([^{}]*)\}")
+BRACE = re.compile(r"\{([^{}]*)\}")
+LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+WHOLE_EL = re.compile(r"['\"+]")
+STATIC_URL = re.compile(r"\s*https?://[^\s'\"{}<>]*\s*", re.IGNORECASE)
+BARE_VARIABLE = re.compile(r"\s*(?:org|app)\.[A-Za-z_]\w*\s*")
+REFERENCE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\.([A-Za-z_]\w*)(\s*\()?")
+NAMESPACE_CALL = re.compile(r"(?<![\w.:])([A-Za-z_]\w*):([A-Za-z_]\w*)\s*\(")
+
+
+def code(value: str, *, plain: bool = False) -> str:
+    """``value`` with all but expression code blanked to spaces (offsets are kept).
+
+    Code is what is inside ``${...}``, else inside ``{...}``, else the whole value when it is
+    written as an expression (quotes or '+' in something other than a plain URL, a lone
+    variable, or ``plain`` for SAML attribute values, which are expressions throughout).
+    Quoted strings inside code are literal text.
+    """
+    if "${" in value:
+        spans = [match.span(1) for match in DOLLAR.finditer(value)]
+    elif BRACE.search(value):
+        spans = [match.span(1) for match in BRACE.finditer(value)]
+    elif plain or (
+        not STATIC_URL.fullmatch(value)
+        and (WHOLE_EL.search(value) or BARE_VARIABLE.fullmatch(value))
+    ):
+        spans = [(0, len(value))]
+    else:
+        spans = []
+    kept = [" "] * len(value)
+    for start, end in spans:
+        kept[start:end] = value[start:end]
+    return LITERAL.sub(lambda match: " " * len(match.group()), "".join(kept))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """``root.name`` in expression code, e.g. ``org.subdomain``; ``call`` for ``user.f(...)``."""
+
+    root: str
+    name: str
+    call: bool
+
+    def __str__(self) -> str:
+        return f"{self.root}.{self.name}"
+
+
+def references(text: str) -> list[Reference]:
+    found = (Reference(m[1], m[2], m[3] is not None) for m in REFERENCE.finditer(text))
+    return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class Expression:
+    """One value of an expression field, with its file's protocol."""
+
+    document: Document
+    file: str
+    pointer: tuple[str | int, ...]
+    value: str
+    url: bool
+
+    @property
+    def field(self) -> str:
+        return field_name(self.pointer)
+
+    @property
+    def attribute(self) -> bool:
+        return self.pointer[0] == "attribute_statements"
+
+    @property
+    def code(self) -> str:
+        return code(self.value, plain=self.attribute)
+
+    @property
+    def references(self) -> list[Reference]:
+        return references(self.code)
+
+    @property
+    def variables(self) -> list[Reference]:
+        return [ref for ref in self.references if ref.root in VARIABLE_ROOTS and not ref.call]
+
+    @property
+    def is_expression(self) -> bool:
+        """Whether the schema took the value as an expression rather than a static URL."""
+        return "${" in self.value or bool(self.variables)
+
+    def finding(self, message: str) -> Finding:
+        line, column = self.document.position(self.pointer)
+        return Finding(self.document.path, message, line, column)
+
+
+def expressions(submission: Submission, *, placeholders: bool = False) -> Iterator[Expression]:
+    """Every text value of an expression field; placeholders only when asked for."""
+    for file, fields in FIELDS.items():
+        document = submission.documents.get(file)
+        if document is None:
+            continue
+        for pattern, url in fields:
+            for pointer, value in _resolve(document.data, pattern):
+                # Longer values are the schema's maxLength error; never scan 64 KB of text.
+                if not isinstance(value, str) or len(value) > MAX_LENGTH:
+                    continue
+                if placeholders or not is_placeholder(value):
+                    yield Expression(document, file, pointer, value, url)
+
+
+def _resolve(data: Any, pattern: tuple[str, ...]) -> list[tuple[tuple[str | int, ...], Any]]:
+    nodes: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+    for part in pattern:
+        following: list[tuple[tuple[str | int, ...], Any]] = []
+        for pointer, node in nodes:
+            if part == ANY and isinstance(node, list):
+                following.extend(((*pointer, i), item) for i, item in enumerate(node))
+            elif part != ANY and isinstance(node, dict) and part in node:
+                following.append(((*pointer, part), node[part]))
+        nodes = following
+    return nodes
