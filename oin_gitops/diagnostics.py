@@ -71,13 +71,20 @@ class Report:
 
     diagnostics: tuple[Diagnostic, ...]
     submissions: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
 
     @classmethod
-    def build(cls, diagnostics: Iterable[Diagnostic], submissions: Iterable[str] = ()) -> Report:
+    def build(
+        cls,
+        diagnostics: Iterable[Diagnostic],
+        submissions: Iterable[str] = (),
+        removed: Iterable[str] = (),
+    ) -> Report:
         unique = dict.fromkeys(diagnostics)
         return cls(
             diagnostics=tuple(sorted(unique, key=Diagnostic.sort_key)),
             submissions=tuple(sorted(set(submissions))),
+            removed=tuple(sorted(set(removed))),
         )
 
     def counts(self) -> dict[str, int]:

@@ -16,7 +16,7 @@ from oin_gitops.cli.common import (
     repository_or_fail,
 )
 from oin_gitops.config import load_config
-from oin_gitops.reporters import REPORTERS
+from oin_gitops.reporters import REPORTERS, Context
 from oin_gitops.rules import BY_ID
 from oin_gitops.sources import DiskSource
 from oin_gitops.submission import SUBMISSIONS
@@ -88,5 +88,5 @@ def lint(paths: tuple[str, ...], output_format: str, strict: bool) -> None:
     source = DiskSource(root)
     config = load_config(source, frozenset(BY_ID))
     report = engine.lint(source, config, slugs)
-    click.echo(REPORTERS[output_format](report), nl=False)
+    click.echo(REPORTERS[output_format](report, Context()), nl=False)
     raise click.exceptions.Exit(EXIT_FINDINGS if report.failed(strict=strict) else EXIT_OK)

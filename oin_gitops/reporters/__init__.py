@@ -1,4 +1,4 @@
-"""Reporters turn a ``Report`` into text; each is a pure ``render(report) -> str``."""
+"""Reporters turn a ``Report`` into text; each is a pure ``render(report, context) -> str``."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from collections.abc import Callable
 
 from oin_gitops.diagnostics import Report
 from oin_gitops.reporters import json_format, text
+from oin_gitops.reporters.context import Context
 
-Renderer = Callable[[Report], str]
+Renderer = Callable[[Report, Context], str]
 
 REPORTERS: dict[str, Renderer] = {
     "text": text.render,
     "json": json_format.render,
 }
+
+__all__ = ["REPORTERS", "Context", "Renderer"]

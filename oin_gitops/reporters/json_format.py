@@ -6,11 +6,12 @@ import json
 
 from oin_gitops import __version__
 from oin_gitops.diagnostics import Report
+from oin_gitops.reporters.context import Context
 
 FORMAT_VERSION = 1
 
 
-def render(report: Report) -> str:
+def render(report: Report, context: Context | None = None) -> str:
     counts = report.counts()
     document = {
         "format_version": FORMAT_VERSION,

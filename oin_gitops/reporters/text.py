@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from oin_gitops.diagnostics import Diagnostic, Report
+from oin_gitops.reporters.context import Context
 
 
 def location(diagnostic: Diagnostic) -> str:
@@ -36,6 +37,6 @@ def render_diagnostic(diagnostic: Diagnostic) -> str:
     return "\n".join(lines)
 
 
-def render(report: Report) -> str:
+def render(report: Report, context: Context | None = None) -> str:
     blocks = [render_diagnostic(d) for d in report.diagnostics]
     return "\n".join([*blocks, summary(report)]) + "\n"
