@@ -47,39 +47,29 @@ def _error(
     document: yamlio.Document, pointer: tuple[str, ...], message: str, help: str
 ) -> Diagnostic:
     line, column = document.position(pointer, key=True)
-    return Diagnostic(CONFIG_FILE, RULE, Severity.ERROR, message, help, line, column)
+    return Diagnostic(document.path, RULE, Severity.ERROR, message, help, line, column)
 
 
-def load_config(source: Source, known_rules: frozenset[str]) -> Config:
-    """Read and validate the configuration; a missing file gives the defaults."""
-    kind = source.kind(CONFIG_FILE)
+def _refuse(name: str, message: str, help: str) -> ConfigError:
+    return ConfigError([Diagnostic(name, RULE, Severity.ERROR, message, help)])
+
+
+def load_config(source: Source, known_rules: frozenset[str], name: str = CONFIG_FILE) -> Config:
+    """Read and validate the configuration ``name``; a missing file gives the defaults."""
+    kind = source.kind(name)
     if kind is Kind.MISSING:
         return Config()
     if kind is not Kind.FILE:
-        raise ConfigError(
-            [
-                Diagnostic(
-                    CONFIG_FILE,
-                    RULE,
-                    Severity.ERROR,
-                    f"the configuration is a {kind.value}, not a regular file",
-                    "Replace it with a regular file.",
-                )
-            ]
+        raise _refuse(
+            name,
+            f"the configuration is a {kind.value}, not a regular file",
+            "Replace it with a regular file.",
         )
-    if source.size(CONFIG_FILE) > yamlio.MAX_BYTES:
-        raise ConfigError(
-            [
-                Diagnostic(
-                    CONFIG_FILE,
-                    RULE,
-                    Severity.ERROR,
-                    f"the configuration is larger than {yamlio.MAX_BYTES:,} bytes",
-                    "Shorten it.",
-                )
-            ]
+    if source.size(name) > yamlio.MAX_BYTES:
+        raise _refuse(
+            name, f"the configuration is larger than {yamlio.MAX_BYTES:,} bytes", "Shorten it."
         )
-    document = yamlio.parse(source.read(CONFIG_FILE), CONFIG_FILE)
+    document = yamlio.parse(source.read(name), name)
     if isinstance(document, Diagnostic):
         raise ConfigError([document])
     problems = [replace(d, rule=RULE) for d in schema_check.validate(document, "config")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 
+from oin_gitops.changes import ChangeContext, ChangeSet
 from oin_gitops.config import Config
 from oin_gitops.diagnostics import Diagnostic, Report, Severity
 from oin_gitops.rules import RULES, Finding, Rule
@@ -47,9 +48,20 @@ def discover(source: Source) -> tuple[list[str], list[Diagnostic]]:
     return slugs, problems
 
 
-def lint(source: Source, config: Config, slugs: Sequence[str] | None = None) -> Report:
-    """Lint the given submission folders (all of them when ``slugs`` is None)."""
+def lint(
+    source: Source,
+    config: Config,
+    slugs: Sequence[str] | None = None,
+    change: ChangeSet | None = None,
+) -> Report:
+    """Lint the given submission folders (all of them when ``slugs`` is None).
+
+    With a ``change``, the folders it touched are linted instead, and the change rules run
+    (the scope of a pull request, removed folders).
+    """
     all_slugs, problems = discover(source)
+    if change is not None:
+        slugs = change.slugs()
     wanted = all_slugs if slugs is None else [s for s in all_slugs if s in set(slugs)]
     if slugs is not None:
         problems = [d for d in problems if d.path.split("/")[1] in set(slugs)]
@@ -62,7 +74,12 @@ def lint(source: Source, config: Config, slugs: Sequence[str] | None = None) -> 
         problems.extend(_run(RULES, "submission", submission))
     repository = Repository(source, config, submissions, all_slugs)
     problems.extend(_run(RULES, "repository", repository))
-    return Report.build(_configured(problems, config), wanted)
+    removed: list[str] = []
+    if change is not None:
+        context = ChangeContext(change, config, frozenset(all_slugs))
+        removed = context.removed
+        problems.extend(_run(RULES, "change", context))
+    return Report.build(_configured(problems, config), wanted, removed)
 
 
 def _entry_problems(submission: Submission) -> Iterator[Diagnostic]:
@@ -72,7 +89,7 @@ def _entry_problems(submission: Submission) -> Iterator[Diagnostic]:
 
 
 def _run(
-    rules: Iterable[Rule], scope: str, subject: Submission | Repository
+    rules: Iterable[Rule], scope: str, subject: Submission | Repository | ChangeContext
 ) -> Iterator[Diagnostic]:
     for rule in rules:
         if rule.scope != scope or rule.check is None:

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from oin_gitops import engine
+from oin_gitops.changes import ChangeSet, changed_since
+from oin_gitops.cli import actions
 from oin_gitops.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -15,8 +17,9 @@ from oin_gitops.cli.common import (
     is_repository,
     repository_or_fail,
 )
-from oin_gitops.config import load_config
-from oin_gitops.reporters import REPORTERS, Context
+from oin_gitops.config import Config, load_config
+from oin_gitops.diagnostics import Report
+from oin_gitops.reporters import REPORTERS, markdown
 from oin_gitops.rules import BY_ID
 from oin_gitops.sources import DiskSource
 from oin_gitops.submission import SUBMISSIONS
@@ -57,6 +60,31 @@ def resolve_paths(paths: tuple[str, ...]) -> tuple[Path, list[str] | None]:
     return roots.pop(), slugs
 
 
+def _config(source: DiskSource, config_file: Path | None) -> Config:
+    if config_file is None:
+        return load_config(source, frozenset(BY_ID))
+    return load_config(DiskSource(config_file.parent), frozenset(BY_ID), config_file.name)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _report_to_actions(report: Report) -> None:
+    """Inside GitHub Actions: the job summary and the step outputs, besides stdout."""
+    env = os.environ
+    context = actions.context_from(env)
+    if env.get("GITHUB_STEP_SUMMARY"):
+        actions.append_summary(
+            Path(env["GITHUB_STEP_SUMMARY"]), markdown.render_limited, report, context
+        )
+    if env.get("GITHUB_OUTPUT"):
+        actions.write_outputs(Path(env["GITHUB_OUTPUT"]), actions.outputs_of(report))
+
+
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
@@ -65,15 +93,49 @@ def resolve_paths(paths: tuple[str, ...]) -> tuple[Path, list[str] | None]:
     type=click.Choice(sorted(REPORTERS)),
     default="text",
     show_default=True,
-    help="Output format; json has a stable, documented shape.",
+    help="Output format: text, json (stable shape), github (annotations), markdown, sarif.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on errors.")
-def lint(paths: tuple[str, ...], output_format: str, strict: bool) -> None:
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Lint only the submission folders changed since the merge base with REF, and check the "
+    "change's scope (one folder per pull request).",
+)
+@click.option(
+    "--author",
+    envvar="OIN_GITOPS_AUTHOR",
+    metavar="LOGIN",
+    help="GitHub login of the change's author, for the pull-request scope rules "
+    "(default: $OIN_GITOPS_AUTHOR).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Configuration file to use instead of the repository's .oin-gitops.yaml.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
+def lint(
+    paths: tuple[str, ...],
+    output_format: str,
+    strict: bool,
+    changed_since: str | None,
+    author: str | None,
+    config_file: Path | None,
+    output: Path | None,
+) -> None:
     """Check submissions against the schemas and the OIN guidelines.
 
     PATH may be the repository, its submissions/ folder, a submission folder, or a file inside
     one (as pre-commit passes them). Without PATH, every submission of the repository around the
-    current folder is linted.
+    current folder is linted. In GitHub Actions (GITHUB_ACTIONS=true) the markdown report is
+    also appended to the job summary, and errors, warnings and submissions are written as step
+    outputs.
 
     Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 usage or configuration
     error, 3 internal error.
@@ -82,11 +144,21 @@ def lint(paths: tuple[str, ...], output_format: str, strict: bool) -> None:
     Examples:
       oin-gitops lint
       oin-gitops lint submissions/acme-notes
-      oin-gitops lint --format json --strict > report.json
+      oin-gitops lint --changed-since origin/main --format github
+      oin-gitops lint --format sarif --output oin-gitops.sarif
     """
+    if changed_since and paths:
+        raise click.UsageError("give PATH arguments or --changed-since, not both.")
     root, slugs = resolve_paths(paths)
     source = DiskSource(root)
-    config = load_config(source, frozenset(BY_ID))
-    report = engine.lint(source, config, slugs)
-    click.echo(REPORTERS[output_format](report, Context()), nl=False)
+    config = _config(source, config_file)
+    change = changed_since_or_none(root, changed_since, author)
+    report = engine.lint(source, config, slugs, change)
+    _emit(REPORTERS[output_format](report, actions.context_from(os.environ)), output)
+    if actions.in_actions(os.environ):
+        _report_to_actions(report)
     raise click.exceptions.Exit(EXIT_FINDINGS if report.failed(strict=strict) else EXIT_OK)
+
+
+def changed_since_or_none(root: Path, ref: str | None, author: str | None) -> ChangeSet | None:
+    return changed_since(root, ref, author) if ref else None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from oin_gitops.rules import (
     catalog,
+    change,
     content,
     logo,
     oidc,
@@ -46,6 +47,7 @@ RULES: tuple[Rule, ...] = (
     *tools.RULES,
     repository.duplicate_slug,
     repository.duplicate_name,
+    *change.RULES,
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Literal
 from oin_gitops.diagnostics import Severity
 
 if TYPE_CHECKING:
+    from oin_gitops.changes import ChangeContext
     from oin_gitops.submission import Repository, Submission
 
-Scope = Literal["submission", "repository", "reserved"]
+Scope = Literal["submission", "repository", "change", "reserved"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Finding:
 
 SubmissionCheck = Callable[["Submission"], Iterator[Finding]]
 RepositoryCheck = Callable[["Repository"], Iterator[Finding]]
+ChangeCheck = Callable[["ChangeContext"], Iterator[Finding]]
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Rule:
     help: str
     doc: str
     scope: Scope
-    check: SubmissionCheck | RepositoryCheck | None = None
+    check: SubmissionCheck | RepositoryCheck | ChangeCheck | None = None
 
 
 def _rule(
@@ -82,6 +84,11 @@ def submission_rule(**kwargs: object) -> Callable[[SubmissionCheck], Rule]:
 def repository_rule(**kwargs: object) -> Callable[[RepositoryCheck], Rule]:
     """Declare a rule checked once per run across the linted submissions and the repository."""
     return _rule("repository", **kwargs)  # type: ignore[arg-type]
+
+
+def change_rule(**kwargs: object) -> Callable[[ChangeCheck], Rule]:
+    """Declare a rule about a change as a whole (run with ``lint --changed-since``)."""
+    return _rule("change", **kwargs)  # type: ignore[arg-type]
 
 
 def reserved_rule(id: str, summary: str, help: str, doc: str, guideline: str | None = None) -> Rule:

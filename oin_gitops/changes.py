@@ -1,0 +1,115 @@
+"""What a change (a pull request, or local work) touched since a git ref.
+
+``changed_since(repo, ref)`` asks git for the files changed between the merge base of ``ref``
+and the work tree (committed, staged, modified, and untracked files), so the same command works
+in CI on a pull request and locally before pushing.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from oin_gitops.config import Config
+from oin_gitops.sources import SourceError
+from oin_gitops.submission import SUBMISSIONS
+
+
+@dataclass(frozen=True)
+class Changed:
+    """One changed file: ``status`` is git's letter (A, M, D, R, C, T); renames keep the old path."""
+
+    status: str
+    path: str
+    old_path: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """The files a change touched, and who made it (a GitHub login, when known)."""
+
+    files: tuple[Changed, ...]
+    author: str | None = None
+
+    def paths(self) -> list[str]:
+        """Every path the change touched, old paths of renames included, sorted."""
+        touched = {f.path for f in self.files} | {f.old_path for f in self.files if f.old_path}
+        return sorted(touched)
+
+    def slugs(self) -> list[str]:
+        """Submission folders the change touched, sorted."""
+        return sorted({slug for path in self.paths() if (slug := slug_of(path))})
+
+    def outside(self) -> list[str]:
+        """Paths the change touched outside ``submissions/<slug>/``."""
+        return [path for path in self.paths() if slug_of(path) is None]
+
+
+@dataclass(frozen=True)
+class ChangeContext:
+    """What change rules see: the change, the configuration, and the folders that exist now."""
+
+    change: ChangeSet
+    config: Config
+    existing: frozenset[str]
+
+    @property
+    def removed(self) -> list[str]:
+        return [slug for slug in self.change.slugs() if slug not in self.existing]
+
+    @property
+    def by_maintainer(self) -> bool:
+        author = (self.change.author or "").casefold()
+        return bool(author) and author in {m.casefold() for m in self.config.maintainers}
+
+
+def slug_of(path: str) -> str | None:
+    parts = PurePosixPath(path).parts
+    return parts[1] if len(parts) >= 3 and parts[0] == SUBMISSIONS else None
+
+
+def _git(repo: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, check=True, text=True
+        )
+    except subprocess.CalledProcessError as exc:
+        raise SourceError(f"git {args[0]} failed: {exc.stderr.strip()}") from exc
+    except FileNotFoundError as exc:
+        raise SourceError("git is not installed") from exc
+    return done.stdout
+
+
+def parse_name_status(output: str) -> list[Changed]:
+    """Parse ``git diff --name-status -z`` output (renames and copies carry two paths)."""
+    fields = output.split("\0")
+    changed: list[Changed] = []
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index][0]
+        if status in "RC":
+            changed.append(Changed(status, fields[index + 2], fields[index + 1]))
+            index += 3
+        else:
+            changed.append(Changed(status, fields[index + 1]))
+            index += 2
+    return changed
+
+
+def changed_since(repo: Path, ref: str, author: str | None = None) -> ChangeSet:
+    """The change from the merge base of ``ref`` and HEAD to the work tree."""
+    if ref.startswith("-"):
+        raise SourceError(f"'{ref}' is not a git revision")
+    try:
+        _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except SourceError:
+        raise SourceError(
+            f"'{ref}' is not a commit of this repository; fetch it first "
+            "(in GitHub Actions, check out with fetch-depth: 0)"
+        ) from None
+    diff = _git(repo, "diff", "--name-status", "-z", "-M", "--merge-base", ref, "--")
+    untracked = _git(repo, "ls-files", "-z", "--others", "--exclude-standard")
+    files = parse_name_status(diff)
+    files += [Changed("A", path) for path in untracked.split("\0") if path]
+    return ChangeSet(tuple(files), author)

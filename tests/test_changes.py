@@ -1,0 +1,152 @@
+"""``lint --changed-since``: what git says changed, and the change rules, in real git repositories."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from oin_gitops import engine
+from oin_gitops.changes import Changed, ChangeSet, changed_since, parse_name_status
+from oin_gitops.config import load_config
+from oin_gitops.rules import BY_ID
+from oin_gitops.sources import DiskSource, SourceError
+from tests.conftest import ScratchRepo, brief
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t.example", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def history(repo: ScratchRepo) -> ScratchRepo:
+    """A repository with three submissions committed on main, and a branch to change them on."""
+    for slug, name in (
+        ("acme-notes", "Acme Notes"),
+        ("beta-app", "Beta App"),
+        ("gamma-app", "Gamma App"),
+    ):
+        repo.add_submission(slug, name=name)
+    git(repo.root, "init", "-q", "-b", "main")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-qm", "base")
+    git(repo.root, "switch", "-qc", "change")
+    return repo
+
+
+def lint_change(repo: ScratchRepo, author: str | None = None):
+    source = DiskSource(repo.root)
+    change = changed_since(repo.root, "main", author)
+    return engine.lint(source, load_config(source, frozenset(BY_ID)), change=change)
+
+
+def test_parse_name_status_with_renames() -> None:
+    output = "M\0a.txt\0R087\0old/b.yaml\0new/b.yaml\0D\0c\0A\0d e,f\0"
+    assert parse_name_status(output) == [
+        Changed("M", "a.txt"),
+        Changed("R", "new/b.yaml", "old/b.yaml"),
+        Changed("D", "c"),
+        Changed("A", "d e,f"),
+    ]
+
+
+def test_only_the_changed_folder_is_linted(history: ScratchRepo) -> None:
+    (history.root / "submissions/beta-app/saml.yaml").write_text("acs_url: x\n")
+    git(history.root, "commit", "-qam", "break beta")
+    report = lint_change(history)
+    assert report.submissions == ("beta-app",)
+    assert report.errors > 0
+    assert all(d.path.startswith("submissions/beta-app/") for d in report.diagnostics)
+
+
+def test_uncommitted_and_untracked_work_counts(history: ScratchRepo) -> None:
+    history.add_submission("delta-app", name="Delta App")
+    (history.root / "submissions/acme-notes/saml.yaml").write_text(
+        (history.root / "submissions/acme-notes/saml.yaml").read_text() + "# edited\n"
+    )
+    change = changed_since(history.root, "main")
+    assert change.slugs() == ["acme-notes", "delta-app"]
+
+
+def test_a_renamed_folder_counts_both_slugs(history: ScratchRepo) -> None:
+    git(history.root, "mv", "submissions/beta-app", "submissions/beta-two")
+    git(history.root, "commit", "-qm", "rename")
+    change = changed_since(history.root, "main")
+    assert change.slugs() == ["beta-app", "beta-two"]
+    report = lint_change(history, author="oin-admin")
+    assert report.submissions == ("beta-two",)
+    assert report.removed == ("beta-app",)
+
+
+def test_a_deleted_folder_is_reported_as_a_removal(history: ScratchRepo) -> None:
+    git(history.root, "rm", "-rq", "submissions/gamma-app")
+    git(history.root, "commit", "-qm", "remove gamma")
+    report = lint_change(history, author="gamma-owner")
+    assert report.submissions == ()
+    assert report.removed == ("gamma-app",)
+    assert brief(report) == [
+        (
+            "submissions/gamma-app",
+            "submission-removed",
+            None,
+            None,
+            "the submission folder 'gamma-app' is removed by this change",
+        ),
+    ]
+    assert not report.failed()
+
+
+def test_two_folders_in_one_change_are_refused(history: ScratchRepo) -> None:
+    for slug in ("acme-notes", "beta-app"):
+        path = history.root / "submissions" / slug / "saml.yaml"
+        path.write_text(path.read_text() + "# edited\n")
+    git(history.root, "commit", "-qam", "two")
+    message = "this change touches 2 submission folders (acme-notes, beta-app); a pull request may change exactly one"
+    assert brief(lint_change(history, author="isv-dev")) == [
+        ("submissions/acme-notes", "pr-one-submission", None, None, message),
+        ("submissions/beta-app", "pr-one-submission", None, None, message),
+    ]
+    assert brief(lint_change(history, author="OIN-Admin")) == []  # maintainers, any case
+
+
+def test_changes_outside_submissions_need_a_maintainer(history: ScratchRepo) -> None:
+    history.write("schemas-note.md", "x")
+    path = history.root / "submissions/acme-notes/saml.yaml"
+    path.write_text(path.read_text() + "# edited\n")
+    git(history.root, "add", "-A")
+    git(history.root, "commit", "-qm", "outside")
+    assert brief(lint_change(history, author="isv-dev")) == [
+        (
+            "schemas-note.md",
+            "pr-outside-submissions",
+            None,
+            None,
+            "'schemas-note.md' is outside submissions/ and 'isv-dev' is not a maintainer (maintainers: oin-admin)",
+        ),
+    ]
+    assert brief(lint_change(history, author="oin-admin")) == []
+    assert brief(lint_change(history, author=None)) == []  # unknown author: not checked locally
+
+
+def test_an_unknown_ref_is_a_clear_error(history: ScratchRepo) -> None:
+    with pytest.raises(
+        SourceError, match="'nope' is not a commit of this repository; fetch it first"
+    ):
+        changed_since(history.root, "nope")
+    with pytest.raises(SourceError, match="is not a git revision"):
+        changed_since(history.root, "--output=/tmp/x")
+
+
+def test_changeset_helpers() -> None:
+    change = ChangeSet(
+        (Changed("M", "README.md"), Changed("R", "submissions/b/x.yaml", "submissions/a/x.yaml"))
+    )
+    assert change.slugs() == ["a", "b"]
+    assert change.outside() == ["README.md"]
