@@ -22,7 +22,8 @@ def pull_request(repo: ScratchRepo) -> ScratchRepo:
     git(repo.root, "commit", "-qm", "base")
     git(repo.root, "switch", "-qc", "pr")
     broken = SAML_YAML.replace("jit: false", "jit: maybe").replace(
-        "config_guide_url: https://acme.example/docs/okta-saml", "config_guide_url: http://acme.example/a,b:c%d"
+        "config_guide_url: https://acme.example/docs/okta-saml",
+        "config_guide_url: http://acme.example/a,b:c%d",
     )
     (repo.root / "submissions/beta-app/saml.yaml").write_text(broken)
     git(repo.root, "commit", "-qam", "break")
@@ -50,7 +51,9 @@ def run_in_actions(repo: ScratchRepo, tmp_path: Path, monkeypatch, capsys, *args
     return exited.value.code, capsys.readouterr().out, summary.read_text(), outputs.read_text()
 
 
-def test_annotations_summary_and_outputs(pull_request: ScratchRepo, tmp_path: Path, monkeypatch, capsys) -> None:
+def test_annotations_summary_and_outputs(
+    pull_request: ScratchRepo, tmp_path: Path, monkeypatch, capsys
+) -> None:
     code, out, summary, outputs = run_in_actions(pull_request, tmp_path, monkeypatch, capsys)
     assert code == 1
     lines = out.splitlines()
@@ -66,13 +69,23 @@ def test_annotations_summary_and_outputs(pull_request: ScratchRepo, tmp_path: Pa
     assert lines[3] == "::endgroup::"
     assert lines[-1] == "Linted 1 submission: 2 errors, 0 warnings, 0 notices."
     assert summary.startswith("# Earlier step\n")
-    assert "https://github.com/okta/oin-catalog/blob/" + "a" * 40 + "/submissions/beta-app/saml.yaml#L4" in summary
+    assert (
+        "https://github.com/okta/oin-catalog/blob/"
+        + "a" * 40
+        + "/submissions/beta-app/saml.yaml#L4"
+        in summary
+    )
     assert "2 errors" in summary
-    parsed = dict(re.findall(r"^(\w+)<<(ghadelimiter_[0-9a-f-]+)\n(.*?)\n\2$", outputs, re.M | re.S)[i][::2] for i in range(3))
+    parsed = dict(
+        re.findall(r"^(\w+)<<(ghadelimiter_[0-9a-f-]+)\n(.*?)\n\2$", outputs, re.M | re.S)[i][::2]
+        for i in range(3)
+    )
     assert parsed == {"errors": "2", "warnings": "0", "submissions": '["beta-app"]'}
 
 
-def test_an_outside_change_by_an_isv_fails_the_check(pull_request: ScratchRepo, tmp_path: Path, monkeypatch, capsys) -> None:
+def test_an_outside_change_by_an_isv_fails_the_check(
+    pull_request: ScratchRepo, tmp_path: Path, monkeypatch, capsys
+) -> None:
     (pull_request.root / "submissions/beta-app/saml.yaml").write_text(SAML_YAML)
     pull_request.write(".github/workflows/evil.yml", "on: push\n")
     git(pull_request.root, "add", "-A")
@@ -93,7 +106,8 @@ def test_summary_stays_under_githubs_limit(tmp_path: Path, pull_request: Scratch
     summary = tmp_path / "summary.md"
     summary.write_text("x" * (actions.SUMMARY_LIMIT - 2000))
     many = Report.build(
-        Diagnostic(f"submissions/a/f{i}.yaml", "schema", Severity.ERROR, "m" * 200, "h", i + 1, 1) for i in range(500)
+        Diagnostic(f"submissions/a/f{i}.yaml", "schema", Severity.ERROR, "m" * 200, "h", i + 1, 1)
+        for i in range(500)
     )
     actions.append_summary(summary, markdown.render_limited, many, Context())
     assert summary.stat().st_size <= actions.SUMMARY_LIMIT
