@@ -85,7 +85,7 @@ class DiskSource:
             os.close(fd)
 
 
-class _IndexedSource:
+class IndexedSource:
     """A source whose whole file list is known up front: files map to their kinds."""
 
     def __init__(self, kinds: Mapping[str, Kind]) -> None:
@@ -106,7 +106,7 @@ class _IndexedSource:
         return sorted(self._children.get(path, ()))
 
 
-class MemorySource(_IndexedSource):
+class MemorySource(IndexedSource):
     """Files held in memory, e.g. fetched from the GitHub API. A ``Kind`` value stands in for
     a symlink or special file that has no contents to read."""
 
@@ -124,7 +124,7 @@ class MemorySource(_IndexedSource):
 _GIT_KINDS = {"100644": Kind.FILE, "100755": Kind.FILE, "120000": Kind.SYMLINK}
 
 
-class GitSource(_IndexedSource):
+class GitSource(IndexedSource):
     """The tree of one git revision, read with ``git`` without touching the work tree."""
 
     def __init__(self, repo: Path, revision: str) -> None:

@@ -224,7 +224,22 @@ def test_rules_lists_every_rule_and_shows_one(run) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["lint"], ["new"], ["rules"], ["keygen"], ["seal"], ["unseal"], ["status"]]
+    "command",
+    [
+        [],
+        ["lint"],
+        ["new"],
+        ["rules"],
+        ["keygen"],
+        ["seal"],
+        ["unseal"],
+        ["status"],
+        ["review"],
+        ["review", "sync"],
+        ["review", "state"],
+        ["labels"],
+        ["labels", "sync"],
+    ],
 )
 def test_every_help_has_an_example(run, command: list[str]) -> None:
     result = run(*command, "--help")

@@ -14,6 +14,7 @@ import click
 from oin_gitops import __version__
 from oin_gitops.cli import lint as lint_command
 from oin_gitops.cli import new as new_command
+from oin_gitops.cli import review as review_command
 from oin_gitops.cli import rules as rules_command
 from oin_gitops.cli import secrets as secrets_command
 from oin_gitops.cli import status as status_command
@@ -51,6 +52,8 @@ cli.add_command(secrets_command.keygen)
 cli.add_command(secrets_command.seal)
 cli.add_command(secrets_command.unseal)
 cli.add_command(status_command.status)
+cli.add_command(review_command.review)
+cli.add_command(review_command.labels)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,234 @@
+"""``oin-gitops review`` and ``oin-gitops labels``: the review bot's commands.
+
+PyGithub is imported inside the commands, so linting never pays for it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from oin_gitops.github.sync import Syncer
+
+
+def _github_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option(
+            "--repository",
+            envvar="GITHUB_REPOSITORY",
+            metavar="OWNER/REPO",
+            help="The repository (default: $GITHUB_REPOSITORY).",
+        ),
+        click.option(
+            "--api-url",
+            envvar="GITHUB_API_URL",
+            default="https://api.github.com",
+            show_default=True,
+            help="GitHub's API (default: $GITHUB_API_URL).",
+        ),
+        click.option(
+            "--token",
+            envvar="GITHUB_TOKEN",
+            metavar="TOKEN",
+            help="A token that may write labels, comments and statuses (default: $GITHUB_TOKEN).",
+        ),
+        click.option(
+            "--bot-login",
+            envvar="OIN_GITOPS_BOT_LOGIN",
+            default="github-actions[bot]",
+            show_default=True,
+            help="The login the bot comments as (its sticky comment is found by it).",
+        ),
+    ]
+    options += [
+        click.option(
+            "--request-spacing",
+            envvar="OIN_GITOPS_REQUEST_SPACING",
+            type=float,
+            default=0.25,
+            show_default=True,
+            help="Seconds between API requests (GitHub asks integrations to space them).",
+        ),
+        click.option(
+            "--write-spacing",
+            envvar="OIN_GITOPS_WRITE_SPACING",
+            type=float,
+            default=1.0,
+            show_default=True,
+            help="Seconds between write requests (avoids secondary rate limits).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _syncer(
+    repository: str | None,
+    api_url: str,
+    token: str | None,
+    bot_login: str,
+    request_spacing: float,
+    write_spacing: float,
+) -> Syncer:
+    from oin_gitops.cli.actions import context_from
+    from oin_gitops.github.client import Settings, connect
+    from oin_gitops.github.facts import Reader
+    from oin_gitops.github.sync import Syncer
+
+    if not token:
+        raise click.UsageError("no GitHub token: set GITHUB_TOKEN or pass --token.")
+    if not repository or "/" not in repository:
+        raise click.UsageError(
+            "no repository: set GITHUB_REPOSITORY or pass --repository OWNER/REPO."
+        )
+    settings = Settings(
+        token=token,
+        repository=repository,
+        api_url=api_url,
+        spacing=request_spacing,
+        write_spacing=write_spacing,
+    )
+    client, repo = connect(settings)
+    env = {**os.environ, "GITHUB_REPOSITORY": repository}
+    return Syncer(
+        Reader(client, repo),
+        clock=lambda: datetime.now(UTC),
+        bot_login=bot_login,
+        context=context_from(env),
+    )
+
+
+def _bot_errors(action: Callable[[], None]) -> None:
+    """Run ``action``; a GitHub problem becomes one sentence (and a job-summary note), exit 1."""
+    from oin_gitops.github.client import BotError
+
+    try:
+        action()
+    except BotError as exc:
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with Path(summary).open("a", encoding="utf-8") as handle:
+                handle.write(f"\n**oin-gitops review bot:** {exc}\n")
+        click.echo(f"oin-gitops: {exc}", err=True)
+        raise click.exceptions.Exit(1) from None
+
+
+@click.group()
+def review() -> None:
+    """Keep pull requests' review state true: labels, sticky comment, oin/review status.
+
+    \b
+    Examples:
+      oin-gitops review state --pr 42
+      oin-gitops review sync --pr 42
+      oin-gitops review sync --all
+    """
+
+
+@review.command("sync")
+@click.option("--pr", "number", type=int, help="The pull request to sync.")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Sync every open pull request and those closed in the last two days.",
+)
+@click.option(
+    "--head-sha",
+    metavar="SHA",
+    help="The head commit the check ran on (from its artifact); must match the pull request.",
+)
+@_github_options
+def sync(number: int | None, every: bool, head_sha: str | None, **github: Any) -> None:
+    """Compute each pull request's state and write only what differs.
+
+    Reads the pull request fresh (files through the API, linted in memory; never checked out),
+    then reconciles its oin/ labels, the oin/review commit status, the sticky comment and a
+    short comment at each change of state. Running it again with nothing changed writes nothing.
+
+    \b
+    Examples:
+      GITHUB_TOKEN=... GITHUB_REPOSITORY=okta/oin-catalog oin-gitops review sync --pr 42
+      oin-gitops review sync --all
+    """
+    if (number is None) == (not every):
+        raise click.UsageError("give either --pr N or --all.")
+    syncer = _syncer(**github)
+
+    def run() -> None:
+        from oin_gitops.github.sync import sync_all
+
+        outcomes = sync_all(syncer) if every else [syncer.sync(number or 0, head_sha)]
+        for outcome in outcomes:
+            wrote = "; ".join(outcome.writes) or "nothing to write"
+            click.echo(f"#{outcome.number}: {outcome.decision.label or 'no state'} ({wrote})")
+
+    _bot_errors(run)
+
+
+@review.command("state")
+@click.option("--pr", "number", type=int, required=True, help="The pull request.")
+@_github_options
+def show_state(number: int, **github: Any) -> None:
+    """Print the state a pull request is in and why; writes nothing.
+
+    \b
+    Examples:
+      oin-gitops review state --pr 42
+    """
+    syncer = _syncer(**github)
+
+    def run() -> None:
+        data = syncer.reader.read(number)
+        decision, _, queue, _ = syncer.plan(data)
+        click.echo(f"#{number}: {decision.label or 'no state (touches no submission)'}")
+        click.echo(f"why: {decision.reason}")
+        click.echo(f"next: {decision.next_step}")
+        click.echo("labels: " + ", ".join(sorted(syncer_labels(data))))
+        if queue is not None:
+            click.echo(f"queue: {queue.position} of {queue.length}")
+
+    _bot_errors(run)
+
+
+def syncer_labels(data: Any) -> frozenset[str]:
+    from oin_gitops.review.state import labels
+
+    return labels(data.facts)
+
+
+@click.group()
+def labels() -> None:
+    """Manage the repository's oin/ labels.
+
+    \b
+    Examples:
+      oin-gitops labels sync
+    """
+
+
+@labels.command("sync")
+@_github_options
+def sync_labels(**github: Any) -> None:
+    """Create or update every oin/ label's name, colour and description.
+
+    \b
+    Examples:
+      GITHUB_TOKEN=... oin-gitops labels sync --repository okta/oin-catalog
+    """
+    syncer = _syncer(**github)
+
+    def run() -> None:
+        from oin_gitops.github.labels import sync_repository_labels
+
+        for line in sync_repository_labels(syncer.reader.repo):
+            click.echo(line)
+
+    _bot_errors(run)
