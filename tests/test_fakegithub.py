@@ -203,6 +203,7 @@ ROUTE_CASES: list[tuple[str, str, str, dict[str, Any] | None, Any, int]] = [
     ("GET", f"{R}/commits/{{ref}}", f"{P}/commits/{{head}}", None, None, 200),
     ("GET", f"{R}/commits/{{ref}}/status", f"{P}/commits/{{head}}/status", None, None, 200),
     ("GET", f"{R}/commits/{{ref}}/statuses", f"{P}/commits/{{head}}/statuses", None, None, 200),
+    ("GET", f"{R}/commits/{{commit_sha}}/pulls", f"{P}/commits/{{head}}/pulls", None, None, 200),
     (
         "POST",
         f"{R}/statuses/{{sha}}",

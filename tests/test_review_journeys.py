@@ -468,3 +468,24 @@ def test_cli_errors_are_one_sentence(github: FakeGitHub, monkeypatch, capsys, tm
     assert code == 2 and "no GitHub token: set GITHUB_TOKEN or pass --token." in err
     code, _, err = run_cli(monkeypatch, capsys, github, "review", "sync", token="t0k3n")
     assert code == 2 and "give either --pr N or --all." in err
+
+
+def test_publish_marks_the_commit_and_labels_the_merged_pull_request(
+    github: FakeGitHub, monkeypatch, capsys
+) -> None:
+    number = open_submission(github)
+    github.review(REPO, number, INITIAL, "APPROVED")
+    github.review(REPO, number, QA, "APPROVED")
+    Bot(github).sync(number)
+    merge_sha = github.merge(REPO, number)
+    code, out, _ = run_cli(
+        monkeypatch, capsys, github, "review", "published", "--sha", merge_sha, "--failed"
+    )
+    assert (code, out) == (0, f"#{number}: oin/approved\n")
+    assert [
+        s["state"] for s in github.statuses_of(REPO, merge_sha) if s["context"] == "oin/publish"
+    ] == ["failure"]
+    code, out, _ = run_cli(monkeypatch, capsys, github, "review", "published", "--sha", merge_sha)
+    assert (code, out) == (0, f"#{number}: oin/published\n")
+    assert "oin/published" in state_labels(github, number)
+    assert "oin/approved" not in state_labels(github, number)

@@ -196,6 +196,45 @@ def test_oin_check_steps(docs: dict[Path, Any]) -> None:
     assert 1 <= int(upload[0]["with"]["retention-days"]) <= 7, "oin-check: short retention"
 
 
+def test_oin_sync_never_runs_pull_request_code(docs: dict[Path, Any]) -> None:
+    doc = docs[WORKFLOWS_DIR / "oin-sync.yml"]
+    on = triggers(doc)
+    assert on["workflow_run"] == {"workflows": ["oin-check"], "types": ["completed"]}
+    assert set(on) == {"workflow_run", "schedule", "workflow_dispatch"}
+    assert doc["concurrency"]["cancel-in-progress"] is False
+    checkouts = [
+        step for _, step in steps(doc) if str(step.get("uses", "")).startswith("actions/checkout@")
+    ]
+    assert [c["with"]["ref"] for c in checkouts] == [
+        "${{ github.event.repository.default_branch }}"
+    ]
+    assert doc["jobs"]["sync"]["permissions"] == {
+        "contents": "read",
+        "pull-requests": "write",
+        "issues": "write",
+        "statuses": "write",
+        "actions": "read",
+    }
+
+
+def test_oin_publish_queues_builds_with_history_and_least_privilege(docs: dict[Path, Any]) -> None:
+    doc = docs[WORKFLOWS_DIR / "oin-publish.yml"]
+    assert triggers(doc)["push"] == {"branches": ["main"], "paths": ["submissions/**"]}
+    assert doc["concurrency"] == {"group": "oin-publish", "cancel-in-progress": False}
+    jobs = doc["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert set(jobs["record"]["permissions"]) == {"contents", "pull-requests", "issues", "statuses"}
+    build_checkout = jobs["build"]["steps"][0]
+    assert build_checkout["with"]["fetch-depth"] == 0
+    used = {str(step.get("uses", "")).split("@")[0] for _, step in steps(doc)}
+    assert {
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+    } <= used
+
+
 def test_ci_workflow(docs: dict[Path, Any]) -> None:
     doc = docs[WORKFLOWS_DIR / "ci.yml"]
     on = triggers(doc)

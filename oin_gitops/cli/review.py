@@ -173,6 +173,35 @@ def sync(number: int | None, every: bool, head_sha: str | None, **github: Any) -
     _bot_errors(run)
 
 
+@review.command("published")
+@click.option("--sha", required=True, metavar="SHA", help="The commit the catalog was built from.")
+@click.option("--failed", is_flag=True, help="Record a failed publish instead.")
+@click.option(
+    "--target-url", metavar="URL", help="Link for the status (the workflow run or the catalog)."
+)
+@_github_options
+def published(sha: str, failed: bool, target_url: str | None, **github: Any) -> None:
+    """Record a publish on its commit (status oin/publish) and sync its merged pull requests.
+
+    Run by the publish workflow after deploying: the merged pull requests become
+    oin/published. With --failed the status says so and the pull requests stay oin/approved.
+
+    \b
+    Examples:
+      oin-gitops review published --sha "$GITHUB_SHA"
+      oin-gitops review published --sha "$GITHUB_SHA" --failed
+    """
+    syncer = _syncer(**github)
+
+    def run() -> None:
+        from oin_gitops.github.publish import mark_published
+
+        for outcome in mark_published(syncer, sha, not failed, target_url):
+            click.echo(f"#{outcome.number}: {outcome.decision.label}")
+
+    _bot_errors(run)
+
+
 @review.command("state")
 @click.option("--pr", "number", type=int, required=True, help="The pull request.")
 @_github_options

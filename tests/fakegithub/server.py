@@ -993,6 +993,7 @@ class FakeGitHub:
             ("GET", f"{r}/contents/{{path+}}", self._get_contents),
             ("GET", f"{r}/commits/{{ref+}}/status", self._get_combined_status),
             ("GET", f"{r}/commits/{{ref+}}/statuses", self._list_statuses),
+            ("GET", f"{r}/commits/{{commit_sha}}/pulls", self._list_commit_pulls),
             # after the two above: "{ref+}" would swallow ".../status"
             ("GET", f"{r}/commits/{{ref+}}", self._get_commit),
             ("POST", f"{r}/statuses/{{sha}}", self._create_status),
@@ -1679,6 +1680,14 @@ class FakeGitHub:
             "long-running": lambda p: (p.created_at, p.number),
         }
         pulls.sort(key=keys.get(sort, keys["created"]), reverse=direction == "desc")
+        return self._paginate(request, [self._pull_json(repo, p, full=False) for p in pulls])
+
+    def _list_commit_pulls(self, request: _Request) -> _Response:
+        """Pull requests whose head or merge commit is the commit (as GitHub lists them)."""
+        repo = self._route_repo(request)
+        sha = request.params["commit_sha"]
+        pulls = [p for p in repo.pulls.values() if sha in (p.head_sha, p.merge_commit_sha)]
+        pulls.sort(key=lambda p: p.number)
         return self._paginate(request, [self._pull_json(repo, p, full=False) for p in pulls])
 
     def _get_pull(self, request: _Request) -> _Response:
