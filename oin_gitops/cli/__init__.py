@@ -12,6 +12,7 @@ import traceback
 import click
 
 from oin_gitops import __version__
+from oin_gitops.cli import catalog as catalog_command
 from oin_gitops.cli import lint as lint_command
 from oin_gitops.cli import new as new_command
 from oin_gitops.cli import review as review_command
@@ -54,6 +55,7 @@ cli.add_command(secrets_command.unseal)
 cli.add_command(status_command.status)
 cli.add_command(review_command.review)
 cli.add_command(review_command.labels)
+cli.add_command(catalog_command.catalog)
 
 
 def main(argv: list[str] | None = None) -> None:
