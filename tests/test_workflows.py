@@ -183,8 +183,8 @@ def test_oin_check_steps(docs: dict[Path, Any]) -> None:
     assert all(s["with"].get("fetch-depth") == 0 for s in checkout), (
         "oin-check: checkout needs fetch-depth: 0 so --changed-since can diff"
     )
-    local = [s for s in all_steps if s.get("uses") == "./"]
-    assert len(local) == 1, "oin-check: must run the local action (uses: ./) once"
+    local = [s for s in all_steps if s.get("uses") == "./" and "command" not in s.get("with", {})]
+    assert len(local) == 1, "oin-check: must lint with the local action (uses: ./) once"
     assert local[0]["with"] == {
         "changed-since": "${{ github.event.pull_request.base.sha }}",
         "format": "github",
@@ -639,3 +639,20 @@ def test_github_json_schemas(schema: str, paths: list[Path]) -> None:
         text=True,
     )
     assert done.returncode == 0, f"check-jsonschema {schema}:\n{done.stdout}{done.stderr}"
+
+
+@needs_bash
+def test_preview_step_appends_one_card_per_slug(tmp_path: Path, docs: dict[Path, Any]) -> None:
+    code, argv = run_lint_step(
+        tmp_path, docs, INPUT_COMMAND="preview", INPUT_PATHS="acme-notes beta-app"
+    )
+    assert code == 0
+    assert argv == ["catalog", "preview", "--", "beta-app"]  # the stand-in records the last call
+
+
+def test_oin_check_previews_the_catalog_entry(docs: dict[Path, Any]) -> None:
+    doc = docs[WORKFLOWS_DIR / "oin-check.yml"]
+    previews = [step for _, step in steps(doc) if step.get("with", {}).get("command") == "preview"]
+    assert len(previews) == 1
+    assert previews[0]["uses"] == "./"
+    assert "steps.lint.outputs.submissions" in previews[0]["with"]["paths"]
