@@ -6,7 +6,7 @@ A plain library call: it never prints, exits, reads the environment or touches t
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from oin_gitops.changes import ChangeContext, ChangeSet
 from oin_gitops.config import Config
@@ -53,11 +53,13 @@ def lint(
     config: Config,
     slugs: Sequence[str] | None = None,
     change: ChangeSet | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Lint the given submission folders (all of them when ``slugs`` is None).
 
     With a ``change``, the folders it touched are linted instead, and the change rules run
-    (the scope of a pull request, removed folders).
+    (the scope of a pull request, removed folders). ``progress(done, total)`` is called after
+    each folder.
     """
     all_slugs, problems = discover(source)
     if change is not None:
@@ -66,12 +68,14 @@ def lint(
     if slugs is not None:
         problems = [d for d in problems if d.path.split("/")[1] in set(slugs)]
     submissions: list[Submission] = []
-    for slug in wanted:
+    for done, slug in enumerate(wanted, 1):
         submission, loaded = load_submission(source, slug, config)
         submissions.append(submission)
         problems.extend(loaded)
         problems.extend(_entry_problems(submission))
         problems.extend(_run(RULES, "submission", submission))
+        if progress is not None:
+            progress(done, len(wanted))
     repository = Repository(source, config, submissions, all_slugs)
     problems.extend(_run(RULES, "repository", repository))
     removed: list[str] = []

@@ -150,22 +150,48 @@ class Repository:
     config: Config
     submissions: list[Submission]
     slugs: list[str]
-    _cache: dict[str, yamlio.Document | None] = field(default_factory=dict, repr=False)
+    _cache: dict[str, str | None] = field(default_factory=dict, repr=False)
 
-    def app_names(self) -> Iterator[tuple[str, str, yamlio.Document]]:
-        """(slug, app name, document) for every submission whose name can be read."""
+    def app_names(self) -> Iterator[tuple[str, str]]:
+        """(slug, app name) for every submission whose name can be read.
+
+        Folders that are not being linted are only scanned for ``app.name`` (see
+        ``app_name_in``), so checking one folder against thousands stays cheap.
+        """
         linted = {s.slug: s for s in self.submissions}
         for slug in self.slugs:
-            document = linted[slug].general if slug in linted else self._general(slug)
-            if document is None:
-                continue
-            app = document.data.get("app")
-            name = app.get("name") if isinstance(app, dict) else None
+            name = linted[slug].app_field("name") if slug in linted else self._name(slug)
             if isinstance(name, str) and not schema_check.is_placeholder(name):
-                yield slug, name, document
+                yield slug, name
 
-    def _general(self, slug: str) -> yamlio.Document | None:
+    def _name(self, slug: str) -> str | None:
         if slug not in self._cache:
-            document = load_yaml(self.source, join(SUBMISSIONS, slug, SUBMISSION_FILE))
-            self._cache[slug] = document if isinstance(document, yamlio.Document) else None
+            path = join(SUBMISSIONS, slug, SUBMISSION_FILE)
+            data = read_file(self.source, path, yamlio.MAX_BYTES)
+            self._cache[slug] = None if isinstance(data, Diagnostic) else app_name_in(data, path)
         return self._cache[slug]
+
+
+_APP_BLOCK = re.compile(rb"^app:[ ]*(?:#[^\n]*)?\n((?:[ ]+[^\n]*\n|[ ]*\n|#[^\n]*\n)*)", re.M)
+_NAME_LINE = re.compile(rb"^([ ]+)name:[ ]*([^\n]*)$", re.M)
+_NOT_TEXT = re.compile(rb"~|null|true|false|[-+.0-9][-+.0-9_eExXoObB:]*|[0-9]{4}-.*", re.I)
+_PLAIN_NAME = re.compile(rb"[^'\"#&*!|>%@`{\[\s][^#\n]*?")
+
+
+def app_name_in(data: bytes, path: str) -> str | None:
+    """``app.name`` of a submission.yaml: read off the text when it is written the usual way
+    (a block mapping, a plain one-line value), else from a full parse."""
+    block = _APP_BLOCK.search(data)
+    lines = _NAME_LINE.findall(block.group(1)) if block else []
+    indents = {indent for indent, _ in lines}
+    if len(lines) == 1 and len(indents) == 1:
+        value: bytes = lines[0][1].rstrip()
+        if _PLAIN_NAME.fullmatch(value) and b": " not in value and not _NOT_TEXT.fullmatch(value):
+            try:
+                return value.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+    document = yamlio.parse(data, path)
+    app = document.data.get("app") if isinstance(document, yamlio.Document) else None
+    name = app.get("name") if isinstance(app, dict) else None
+    return str(name) if isinstance(name, str) else None

@@ -104,7 +104,7 @@ HOSTILE = [
         "yaml-key-type",
         2,
         3,
-        "the key '1' is read as a number, boolean or null, not text",
+        "the key '1' is read as a number, date, boolean or null, not text",
     ),
     ("complex-key", "yaml-key-type", 1, 3, "a mapping key must be text, not a list or mapping"),
 ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -153,11 +155,37 @@ def lint(
     source = DiskSource(root)
     config = _config(source, config_file)
     change = changed_since_or_none(root, changed_since, author)
-    report = engine.lint(source, config, slugs, change)
+    with Progress(enabled=sys.stderr.isatty() and not actions.in_actions(os.environ)) as progress:
+        report = engine.lint(source, config, slugs, change, progress.update)
     _emit(REPORTERS[output_format](report, actions.context_from(os.environ)), output)
     if actions.in_actions(os.environ):
         _report_to_actions(report)
     raise click.exceptions.Exit(EXIT_FINDINGS if report.failed(strict=strict) else EXIT_OK)
+
+
+class Progress:
+    """A progress bar on stderr for long runs, only when stderr is a terminal."""
+
+    MIN_TOTAL = 50
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def update(self, done: int, total: int) -> None:
+        if not self.enabled or total < self.MIN_TOTAL:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Linting", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 def changed_since_or_none(root: Path, ref: str | None, author: str | None) -> ChangeSet | None:

@@ -44,7 +44,7 @@ def duplicate_name(repository: Repository) -> Iterator[Finding]:
     Passes: "Acme Notes" beside "Acme Tasks". Fails: "Acme Notes" beside "ACME notes!".
     """
     by_name: dict[str, list[str]] = defaultdict(list)
-    for slug, name, _document in repository.app_names():
+    for slug, name in repository.app_names():
         by_name[normalise_name(name)].append(slug)
     for submission in repository.submissions:
         general = submission.general

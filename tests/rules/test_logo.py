@@ -14,12 +14,21 @@ import pytest
 from PIL import Image, ImageFile
 
 from oin_gitops.config import Config
-from oin_gitops.rules import BY_ID, logo
+from oin_gitops.rules import BY_ID, logo, logo_image
 from oin_gitops.rules.base import Finding, Rule, SubmissionCheck
 from oin_gitops.sources import Kind, MemorySource
 from oin_gitops.submission import Submission, list_entries
 from tests.conftest import Found, ScratchRepo
 from tests.fixtures.logos import make_logos
+
+
+@pytest.fixture(autouse=True)
+def _fresh_logo_memo():
+    """Each test examines its images afresh (the rules remember contents within a run)."""
+    logo_image.forget()
+    yield
+    logo_image.forget()
+
 
 LOGOS = Path(__file__).resolve().parent.parent / "fixtures" / "logos"
 FOLDER = "submissions/acme-notes"
