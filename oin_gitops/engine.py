@@ -6,14 +6,19 @@ A plain library call: it never prints, exits, reads the environment or touches t
 from __future__ import annotations
 
 import dataclasses
+import functools
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 from oin_gitops.changes import ChangeContext, ChangeSet
 from oin_gitops.config import Config
 from oin_gitops.diagnostics import Diagnostic, Report, Severity
 from oin_gitops.rules import RULES, Finding, Rule
-from oin_gitops.sources import Kind, Source, join
+from oin_gitops.sources import DiskSource, Kind, Source, join
 from oin_gitops.submission import (
+    SUBMISSION_FILE,
     SUBMISSIONS,
     Repository,
     Submission,
@@ -68,12 +73,9 @@ def lint(
     if slugs is not None:
         problems = [d for d in problems if d.path.split("/")[1] in set(slugs)]
     submissions: list[Submission] = []
-    for done, slug in enumerate(wanted, 1):
-        submission, loaded = load_submission(source, slug, config)
+    for done, (submission, found) in enumerate(_lint_folders(source, config, wanted), 1):
         submissions.append(submission)
-        problems.extend(loaded)
-        problems.extend(_entry_problems(submission))
-        problems.extend(_run(RULES, "submission", submission))
+        problems.extend(found)
         if progress is not None:
             progress(done, len(wanted))
     repository = Repository(source, config, submissions, all_slugs)
@@ -84,6 +86,47 @@ def lint(
         removed = context.removed
         problems.extend(_run(RULES, "change", context))
     return Report.build(_configured(problems, config), wanted, removed)
+
+
+# Below this many folders a process pool costs more than it saves.
+PARALLEL_MIN = 64
+
+
+def _lint_folder(source: Source, config: Config, slug: str) -> tuple[Submission, list[Diagnostic]]:
+    """Load one folder and run the per-submission rules on it."""
+    submission, problems = load_submission(source, slug, config)
+    problems.extend(_entry_problems(submission))
+    problems.extend(_run(RULES, "submission", submission))
+    return submission, problems
+
+
+def _lint_folder_for_pool(
+    source: Source, config: Config, slug: str
+) -> tuple[Submission, list[Diagnostic]]:
+    """The same in a worker: only submission.yaml travels back (the repository rules read it)."""
+    submission, problems = _lint_folder(source, config, slug)
+    submission.documents = {k: v for k, v in submission.documents.items() if k == SUBMISSION_FILE}
+    return submission, problems
+
+
+def _lint_folders(
+    source: Source, config: Config, slugs: list[str]
+) -> Iterator[tuple[Submission, list[Diagnostic]]]:
+    """Every folder's results, in order; many folders on disk are spread over the cores."""
+    workers = min(os.cpu_count() or 1, 8)
+    parallel = (
+        len(slugs) >= PARALLEL_MIN
+        and workers > 1
+        and isinstance(source, DiskSource)
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+    if not parallel:
+        yield from (_lint_folder(source, config, slug) for slug in slugs)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        task = functools.partial(_lint_folder_for_pool, source, config)
+        yield from pool.map(task, slugs, chunksize=max(1, len(slugs) // (workers * 8)))
 
 
 def _entry_problems(submission: Submission) -> Iterator[Diagnostic]:
