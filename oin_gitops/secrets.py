@@ -12,9 +12,21 @@ import binascii
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from nacl.exceptions import CryptoError
-from nacl.public import PrivateKey, PublicKey, SealedBox
+if TYPE_CHECKING:
+    from nacl.public import PrivateKey, PublicKey
+
+
+def __getattr__(name: str) -> Any:
+    """``PublicKey`` and ``PrivateKey`` from PyNaCl, imported when first used (lint only needs
+    key ids, which are plain SHA-256)."""
+    if name in ("PublicKey", "PrivateKey"):
+        from nacl import public
+
+        return getattr(public, name)
+    raise AttributeError(name)
+
 
 PREFIX = "sealed:v1:"
 SEALED = re.compile(r"sealed:v1:(?P<key_id>[0-9a-f]{16}):(?P<box>[A-Za-z0-9+/]+={0,2})")
@@ -41,14 +53,27 @@ def _b64(text: str, what: str) -> bytes:
         raise SecretError(f"the {what} is not valid base64") from exc
 
 
-def public_key(text: str) -> PublicKey:
+def _public_bytes(text: str) -> bytes:
     raw = _b64(text, "public key")
     if len(raw) != 32:
         raise SecretError(f"the public key is {len(raw)} bytes; an X25519 key is 32 bytes")
-    return PublicKey(raw)
+    return raw
+
+
+def public_key(text: str) -> PublicKey:
+    from nacl.public import PublicKey
+
+    return PublicKey(_public_bytes(text))
+
+
+def key_id_of(text: str) -> str:
+    """The key id of a base64 public key, without loading the crypto library."""
+    return hashlib.sha256(_public_bytes(text)).hexdigest()[:16]
 
 
 def private_key(text: str) -> PrivateKey:
+    from nacl.public import PrivateKey
+
     raw = _b64(text, "private key")
     if len(raw) != 32:
         raise SecretError(f"the private key is {len(raw)} bytes; an X25519 key is 32 bytes")
@@ -71,11 +96,16 @@ def parse(value: str) -> Sealed:
 
 
 def seal(plaintext: str, key: PublicKey) -> str:
+    from nacl.public import SealedBox
+
     box = SealedBox(key).encrypt(plaintext.encode("utf-8"))
     return f"{PREFIX}{key_id(key)}:{b64(box)}"
 
 
 def unseal(value: str, key: PrivateKey) -> str:
+    from nacl.exceptions import CryptoError
+    from nacl.public import SealedBox
+
     sealed = parse(value)
     if sealed.key_id != key_id(key.public_key):
         raise SecretError(

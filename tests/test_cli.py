@@ -275,3 +275,19 @@ def test_rules_reference_is_generated_and_not_stale(run) -> None:
         "docs/rules.md is stale: run 'oin-gitops rules --markdown > docs/rules.md'"
     )
     assert run("rules", "--markdown").out == committed
+
+
+def test_linting_imports_no_heavy_library_it_does_not_need() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from oin_gitops.cli import main\n"
+        "try:\n    main(['lint', 'submissions/brightdesk'])\nexcept SystemExit:\n    pass\n"
+        "print('HEAVY:' + ' '.join(m for m in ('github', 'jinja2', 'requests', 'nacl', 'cryptography', 'defusedxml') if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "HEAVY:"

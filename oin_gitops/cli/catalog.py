@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
+if TYPE_CHECKING:
+    from oin_gitops.catalog.build import Catalog
+
 from oin_gitops import engine
-from oin_gitops.catalog import build as builder
-from oin_gitops.catalog import preview as previewer
-from oin_gitops.catalog import serve as server
 from oin_gitops.cli.common import EXIT_FINDINGS, EXIT_OK, is_repository, repository_or_fail
 from oin_gitops.config import load_config
 from oin_gitops.diagnostics import Severity
@@ -26,6 +27,25 @@ REPO_OPTION = click.option(
 )
 
 
+def _builder() -> Any:
+    """The catalog builder: Jinja2 and friends are imported only by the catalog commands."""
+    from oin_gitops.catalog import build
+
+    return build
+
+
+def _previewer() -> Any:
+    from oin_gitops.catalog import preview
+
+    return preview
+
+
+def _server() -> Any:
+    from oin_gitops.catalog import serve
+
+    return serve
+
+
 def _root(repo: Path | None) -> Path:
     if repo is None:
         return repository_or_fail(Path.cwd())
@@ -36,7 +56,7 @@ def _root(repo: Path | None) -> Path:
     return repo
 
 
-def _tell(catalog: builder.Catalog) -> None:
+def _tell(catalog: Catalog) -> None:
     for notice in catalog.notices:
         click.echo(f"oin-gitops: notice: {notice}", err=True)
     for slug in catalog.skipped:
@@ -83,10 +103,10 @@ def build(out: Path, repo: Path | None, base_url: str | None, skip_invalid: bool
     """
     root = _root(repo)
     try:
-        result = builder.build(root, out, base_url, skip_invalid=skip_invalid)
-    except builder.CatalogError as exc:
+        result = _builder().build(root, out, base_url, skip_invalid=skip_invalid)
+    except _builder().CatalogError as exc:
         raise click.UsageError(str(exc)) from exc
-    except builder.InvalidSubmissions as exc:
+    except _builder().InvalidSubmissions as exc:
         for diagnostic in exc.report.diagnostics:
             if diagnostic.severity is Severity.ERROR:
                 click.echo(render_diagnostic(diagnostic), err=True)
@@ -123,16 +143,16 @@ def serve(out: Path | None, port: int, host: str, repo: Path | None) -> None:
       oin-gitops catalog serve --out _site --port 8080
     """
     if out is not None:
-        if not (out / builder.INDEX).is_file():
-            raise click.BadParameter(f"{out} holds no {builder.INDEX}.", param_hint="--out")
+        if not (out / _builder().INDEX).is_file():
+            raise click.BadParameter(f"{out} holds no {_builder().INDEX}.", param_hint="--out")
         _serve(out, host, port)
         return
     root = _root(repo)
     with tempfile.TemporaryDirectory(prefix="oin-catalog-") as temporary:
         site = Path(temporary) / "catalog"
         try:
-            result = builder.build(root, site, skip_invalid=True)
-        except builder.CatalogError as exc:
+            result = _builder().build(root, site, skip_invalid=True)
+        except _builder().CatalogError as exc:
             raise click.UsageError(str(exc)) from exc
         _tell(result)
         _serve(site, host, port)
@@ -140,11 +160,11 @@ def serve(out: Path | None, port: int, host: str, repo: Path | None) -> None:
 
 def _serve(directory: Path, host: str, port: int) -> None:
     try:
-        httpd = server.make_server(directory, host, port)
+        httpd = _server().make_server(directory, host, port)
     except OSError as exc:
         raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     with httpd:
-        click.echo(f"Serving the catalog at {server.address(httpd)} (Ctrl-C stops).")
+        click.echo(f"Serving the catalog at {_server().address(httpd)} (Ctrl-C stops).")
         try:
             httpd.serve_forever()
         except KeyboardInterrupt:
@@ -172,4 +192,4 @@ def preview(slug: str, repo: Path | None) -> None:
         raise click.BadParameter(f"no submission folder {slug} in submissions/.", param_hint="SLUG")
     submission, _ = load_submission(source, slug, config)
     report = engine.lint(source, config, [slug])
-    click.echo(previewer.card(submission, report.errors), nl=False)
+    click.echo(_previewer().card(submission, report.errors), nl=False)

@@ -6,9 +6,12 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from nacl.public import PrivateKey, PublicKey
+
+if TYPE_CHECKING:
+    from nacl.public import PublicKey
 
 from oin_gitops import schemas, secrets, yamlio
 from oin_gitops.cli.common import find_repository
@@ -41,6 +44,8 @@ def keygen(out: Path) -> None:
     Examples:
       oin-gitops keygen --out ~/oin-reviewers.key
     """
+    from nacl.public import PrivateKey
+
     key = PrivateKey.generate()
     try:
         fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -14,14 +14,13 @@ import binascii
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 from xml.sax import SAXException, SAXParseException
 from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl, Locator
 
-import defusedxml.sax
-from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
-from defusedxml import DTDForbidden
+if TYPE_CHECKING:
+    from cryptography import x509
 
 from oin_gitops.sources import Kind
 from oin_gitops.submission import EVIDENCE, Submission
@@ -88,8 +87,17 @@ def _inspect(submission: Submission, name: str) -> Inspection:
     return _inspect_certificates(data)
 
 
+def _x509() -> Any:
+    """cryptography's x509, imported only when a submission has evidence to read."""
+    from cryptography import x509
+
+    return x509
+
+
 def _signature(certificate: x509.Certificate) -> tuple[str, str] | None:
     """(algorithm name, hash) when the certificate is signed with SHA-1 or MD5."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+
     try:
         algorithm = certificate.signature_hash_algorithm
     except UnsupportedAlgorithm:
@@ -108,7 +116,7 @@ def _inspect_certificates(data: bytes) -> Inspection:
         )
     if b"-----BEGIN" not in data:
         try:
-            return _check_certificate(x509.load_der_x509_certificate(data), None)
+            return _check_certificate(_x509().load_der_x509_certificate(data), None)
         except ValueError:
             return _unreadable("the file is neither a PEM nor a DER X.509 certificate")
     blocks = list(PEM_CERTIFICATE.finditer(data))
@@ -119,7 +127,7 @@ def _inspect_certificates(data: bytes) -> Inspection:
     for block in blocks:
         line, counted = line + data.count(b"\n", counted, block.start()), block.start()
         try:
-            certificate = x509.load_pem_x509_certificate(block.group())
+            certificate = _x509().load_pem_x509_certificate(block.group())
         except ValueError:
             inspection.problem = (line, 1, "the PEM block is not a valid X.509 certificate")
             break
@@ -179,7 +187,7 @@ class _Metadata(ContentHandler):
         self.certificate = None
         try:
             der = base64.b64decode("".join("".join(parts).split()), validate=True)
-            certificate = x509.load_der_x509_certificate(der)
+            certificate = _x509().load_der_x509_certificate(der)
         except (binascii.Error, ValueError):
             text = f"the {name} element does not hold a base64 DER X.509 certificate"
             raise _Unreadable(line, column, text) from None
@@ -196,6 +204,9 @@ class _Unreadable(Exception):
 
 
 def _inspect_metadata(data: bytes) -> Inspection:
+    import defusedxml.sax
+    from defusedxml import DTDForbidden
+
     handler = _Metadata()
     try:
         defusedxml.sax.parseString(data, handler, forbid_dtd=True)

@@ -99,7 +99,7 @@ def secret_sealed(submission: Submission) -> Iterator[Finding]:
 def _repository_key_id(submission: Submission) -> str | None:
     key = submission.config.public_key
     try:
-        return secrets.key_id(secrets.public_key(key)) if key else None
+        return secrets.key_id_of(key) if key else None
     except secrets.SecretError:
         return None
 
