@@ -489,3 +489,23 @@ def test_publish_marks_the_commit_and_labels_the_merged_pull_request(
     assert (code, out) == (0, f"#{number}: oin/published\n")
     assert "oin/published" in state_labels(github, number)
     assert "oin/approved" not in state_labels(github, number)
+
+
+def test_cli_bad_token_and_unreachable_api_are_one_sentence(
+    github: FakeGitHub, monkeypatch, capsys
+) -> None:
+    code, _, err = run_cli(monkeypatch, capsys, github, "labels", "sync", token="wrong")
+    assert code == 1
+    assert err.startswith(
+        "oin-gitops: GitHub refused the token while trying to read the repository okta/oin-catalog"
+    )
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
+    slept: list[float] = []
+    monkeypatch.setattr("oin_gitops.github.client._sleep", slept.append)
+    from oin_gitops.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["review", "state", "--pr", "1"])
+    assert exited.value.code == 1
+    assert "cannot reach GitHub's API at http://127.0.0.1:9" in capsys.readouterr().err
+    assert slept  # it retried, without waiting for real

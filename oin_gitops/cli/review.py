@@ -160,9 +160,9 @@ def sync(number: int | None, every: bool, head_sha: str | None, **github: Any) -
     """
     if (number is None) == (not every):
         raise click.UsageError("give either --pr N or --all.")
-    syncer = _syncer(**github)
 
     def run() -> None:
+        syncer = _syncer(**github)
         from oin_gitops.github.sync import sync_all
 
         outcomes = sync_all(syncer) if every else [syncer.sync(number or 0, head_sha)]
@@ -191,9 +191,9 @@ def published(sha: str, failed: bool, target_url: str | None, **github: Any) -> 
       oin-gitops review published --sha "$GITHUB_SHA"
       oin-gitops review published --sha "$GITHUB_SHA" --failed
     """
-    syncer = _syncer(**github)
 
     def run() -> None:
+        syncer = _syncer(**github)
         from oin_gitops.github.publish import mark_published
 
         for outcome in mark_published(syncer, sha, not failed, target_url):
@@ -212,9 +212,9 @@ def show_state(number: int, **github: Any) -> None:
     Examples:
       oin-gitops review state --pr 42
     """
-    syncer = _syncer(**github)
 
     def run() -> None:
+        syncer = _syncer(**github)
         data = syncer.reader.read(number)
         decision, _, queue, _ = syncer.plan(data)
         click.echo(f"#{number}: {decision.label or 'no state (touches no submission)'}")
@@ -252,9 +252,9 @@ def sync_labels(**github: Any) -> None:
     Examples:
       GITHUB_TOKEN=... oin-gitops labels sync --repository okta/oin-catalog
     """
-    syncer = _syncer(**github)
 
     def run() -> None:
+        syncer = _syncer(**github)
         from oin_gitops.github.labels import sync_repository_labels
 
         for line in sync_repository_labels(syncer.reader.repo):

@@ -37,8 +37,9 @@ def keygen(out: Path) -> None:
     """Create the reviewers' X25519 key pair for sealing test credentials.
 
     Writes the private key to a file only you can read, and prints the public key to put in
-    .oin-gitops.yaml as public_key. Store the private key as the Actions secret
-    OIN_GITOPS_PRIVATE_KEY and delete the file; never commit it.
+    .oin-gitops.yaml as public_key. Keep the private key in your team's secret store: the
+    reviewers need it to unseal test credentials (OIN_GITOPS_PRIVATE_KEY) and to re-seal
+    when the key is rotated. Never commit it.
 
     \b
     Examples:

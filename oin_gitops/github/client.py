@@ -9,12 +9,17 @@ from typing import Any
 
 from github import Auth, Github, GithubException, GithubRetry
 from github.Repository import Repository
+from requests.exceptions import RequestException
 
 Sleep = Callable[[float], None]
 
 
 class BotError(Exception):
     """A problem the bot reports in one sentence (exit 1), never as a traceback."""
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
 
 
 class Retry(GithubRetry):
@@ -52,10 +57,10 @@ class Settings:
     write_spacing: float = 1.0
 
 
-def connect(settings: Settings, sleep: Sleep = time.sleep) -> tuple[Github, Repository]:
+def connect(settings: Settings, sleep: Sleep | None = None) -> tuple[Github, Repository]:
     """The client and the repository; the client has one deliberate retry layer (PyGithub's)."""
     retry = Retry(
-        sleep=sleep,
+        sleep=sleep or _sleep,
         total=settings.retries,
         backoff_factor=settings.backoff,
         secondary_rate_wait=settings.secondary_rate_wait,
@@ -74,6 +79,11 @@ def connect(settings: Settings, sleep: Sleep = time.sleep) -> tuple[Github, Repo
         return client, client.get_repo(settings.repository)
     except GithubException as exc:
         raise explain(exc, f"read the repository {settings.repository}") from None
+    except RequestException as exc:
+        raise BotError(
+            f"cannot reach GitHub's API at {settings.api_url} ({type(exc).__name__}); "
+            "check GITHUB_API_URL and the network"
+        ) from None
 
 
 def explain(exc: GithubException, action: str) -> BotError:
