@@ -170,3 +170,28 @@ def edited_findings(
 @pytest.fixture
 def repo(tmp_path: Path) -> ScratchRepo:
     return ScratchRepo(tmp_path / "repo")
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project built once per test session as a wheel (no isolation: no network)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("oin_gitops-*.whl")
+    return built

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.catalog.conftest import ROOT, copy_examples, errors, read_json, tree
+from tests.catalog.conftest import copy_examples, errors, read_json, tree
 
 PACKAGE_DATA = [
     "oin_gitops/catalog/templates/base.html",
@@ -23,27 +23,6 @@ PACKAGE_DATA = [
     "oin_gitops/catalog/static/favicon.svg",
     "oin_gitops/schemas/catalog.schema.json",
 ]
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "build",
-            "--wheel",
-            "--no-isolation",
-            "--outdir",
-            str(out),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (built,) = out.glob("oin_gitops-*.whl")
-    return built
 
 
 @pytest.mark.slow
