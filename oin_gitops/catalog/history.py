@@ -32,6 +32,7 @@ class GitHistory:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.notice: str | None = None
+        self._index: dict[str, list[str]] | None = None
         shallow = self._git("rev-parse", "--is-shallow-repository")
         if shallow is None:
             self.notice = (
@@ -66,11 +67,26 @@ class GitHistory:
         """First and last commit dates of the folder, and how many commits changed it."""
         if not self.available:
             return UNKNOWN
-        out = self._git("log", "--format=%cs", "--", f"{SUBMISSIONS}/{slug}")
-        dates = [line for line in (out or "").splitlines() if _DATE.fullmatch(line)]
+        if self._index is None:
+            self._index = self._read_index()
+        dates = self._index.get(slug)
         if not dates:
             return UNKNOWN
         return History(first_published=dates[-1], last_updated=dates[0], versions=len(dates))
+
+    def _read_index(self) -> dict[str, list[str]]:
+        """One ``git log`` over submissions/ for every folder at once (newest commit first):
+        slug -> the dates of the commits that changed it."""
+        out = self._git("log", "--format=%x00%cs", "--name-only", "--", SUBMISSIONS) or ""
+        index: dict[str, list[str]] = {}
+        for record in out.split("\0")[1:]:
+            date, _, names = record.partition("\n")
+            if not _DATE.fullmatch(date):
+                continue
+            slugs = {parts[1] for name in names.splitlines() if len(parts := name.split("/")) > 2}
+            for slug in slugs:
+                index.setdefault(slug, []).append(date)
+        return index
 
     def repository_url(self) -> str | None:
         """``https://github.com/OWNER/REPO`` when the remote ``origin`` is on GitHub."""
