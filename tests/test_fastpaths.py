@@ -56,3 +56,23 @@ def test_the_pool_is_used_for_many_folders(
     monkeypatch.setattr(engine, "ProcessPoolExecutor", spy)
     big.lint()
     assert used == ([] if engine.os.cpu_count() == 1 else [min(engine.os.cpu_count() or 1, 8)])
+
+
+def test_the_generated_benchmark_repository_lints_the_same_without_fast_paths(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks import generate
+    from oin_gitops.config import load_config
+    from oin_gitops.rules import BY_ID
+    from oin_gitops.sources import DiskSource
+
+    root = tmp_path / "generated"
+    generate.generate(engine.PARALLEL_MIN + 16, root, 3)
+    source = DiskSource(root)
+    config = load_config(source, frozenset(BY_ID))
+    quick = engine.lint(source, config)
+    assert quick.errors > 0
+    monkeypatch.setattr(engine, "PARALLEL_MIN", 10**9)
+    monkeypatch.setattr(fast, "AVAILABLE", False)
+    monkeypatch.setattr(logo_image, "REMEMBER", False)
+    assert engine.lint(source, config) == quick
