@@ -213,7 +213,27 @@ def test_sticky_comment_shows_the_queue_from_data(github: FakeGitHub) -> None:
     assert "number 2 of 2" in sticky
     github.clear_log()
     github.advance(days=3)  # time passing alone changes nothing: no writes
-    assert [o.writes for o in sync_all(bot.syncer())] == [[], []]
+    assert [o.writes for o in sync_all(bot.syncer(), quiet_hours=None)] == [[], []]
+    github.clear_log()
+    assert sync_all(bot.syncer()) == []  # quiet pull requests are not even read
+    assert [r.route for r in github.requests if r.method == "GET"] == [
+        "/repos/{owner}/{repo}",
+        "/repos/{owner}/{repo}/pulls",
+        "/repos/{owner}/{repo}/pulls",
+    ]
+    # The first pull request advances: the second one's queue moved, so --all updates it too.
+    github.review(REPO, first, INITIAL, "APPROVED")
+    outcomes = sync_all(bot.syncer())
+    assert [(o.number, o.decision.label) for o in outcomes] == [
+        (first, "oin/qa"),
+        (second, "oin/pending-review"),
+    ]
+    sticky = next(
+        c["body"]
+        for c in github.comments_of(REPO, second)
+        if c["body"].startswith("<!-- oin-gitops:review ")
+    )
+    assert "Yours is the only pull request waiting for the initial review." in sticky
 
 
 def test_an_update_from_someone_who_is_not_an_owner(github: FakeGitHub) -> None:

@@ -141,12 +141,18 @@ def review() -> None:
     help="Sync every open pull request and those closed in the last two days.",
 )
 @click.option(
+    "--full",
+    is_flag=True,
+    help="With --all: read every open pull request, not only those updated in the last two hours "
+    "or waiting in a queue that moved.",
+)
+@click.option(
     "--head-sha",
     metavar="SHA",
     help="The head commit the check ran on (from its artifact); must match the pull request.",
 )
 @_github_options
-def sync(number: int | None, every: bool, head_sha: str | None, **github: Any) -> None:
+def sync(number: int | None, every: bool, full: bool, head_sha: str | None, **github: Any) -> None:
     """Compute each pull request's state and write only what differs.
 
     Reads the pull request fresh (files through the API, linted in memory; never checked out),
@@ -165,7 +171,11 @@ def sync(number: int | None, every: bool, head_sha: str | None, **github: Any) -
         syncer = _syncer(**github)
         from oin_gitops.github.sync import sync_all
 
-        outcomes = sync_all(syncer) if every else [syncer.sync(number or 0, head_sha)]
+        outcomes = (
+            sync_all(syncer, quiet_hours=None if full else 2)
+            if every
+            else [syncer.sync(number or 0, head_sha)]
+        )
         for outcome in outcomes:
             wrote = "; ".join(outcome.writes) or "nothing to write"
             click.echo(f"#{outcome.number}: {outcome.decision.label or 'no state'} ({wrote})")

@@ -121,6 +121,8 @@ class Syncer:
         self._status(data, decision, outcome)
         self._announce(data, decision, outcome)
         self._sticky(data.pr, body, outcome)
+        if outcome.writes:
+            self._stays = None  # this pull request's place in the queues may have moved
         return outcome
 
     def _labels(self, pr: PullRequest, outcome: Outcome) -> None:
@@ -176,19 +178,51 @@ def _by(item: IssueComment, login: str) -> bool:
     return item.user is not None and item.user.login.casefold() == login.casefold()
 
 
-def recently(clock: Clock, hours: float) -> datetime:
-    return clock() - timedelta(hours=hours)
+def sync_all(
+    syncer: Syncer, closed_within_hours: float = 48, quiet_hours: float | None = 2
+) -> list[Outcome]:
+    """The hourly backstop, touching only pull requests whose facts may have changed.
+
+    Read fresh: open pull requests updated in the last ``quiet_hours`` (an event the check
+    workflow may have missed), those closed in the last ``closed_within_hours`` and not yet
+    final, and then every open pull request waiting in a stage whose queue moved in this run.
+    Quiet pull requests cost one listing and nothing else. ``quiet_hours=None`` reads all.
+    """
+    now = syncer.clock()
+    quiet_since = now - timedelta(hours=quiet_hours) if quiet_hours is not None else None
+    open_pulls = list(syncer.reader.repo.get_pulls(state="open"))
+    due = [
+        p
+        for p in open_pulls
+        if quiet_since is None or p.updated_at is None or p.updated_at >= quiet_since
+    ]
+    rest = [p for p in open_pulls if p not in due]
+    outcomes = [syncer.sync(p.number) for p in due]
+    outcomes += [
+        syncer.sync(n) for n in _recently_closed(syncer, now - timedelta(hours=closed_within_hours))
+    ]
+    moved = {
+        label
+        for p, o in zip(due, outcomes, strict=False)
+        if o.writes
+        for label in (_state_label(p), o.decision.label)
+    }
+    outcomes += [syncer.sync(p.number) for p in rest if _state_label(p) in moved - {None}]
+    return outcomes
 
 
-def sync_all(syncer: Syncer, closed_within_hours: float = 48) -> list[Outcome]:
-    """The hourly backstop: every open pull request, and those closed recently (withdrawn or
-    merged, whose publish may have finished). Each is read fresh; only differences are written,
-    so quiet pull requests cost reads and no writes."""
-    since = recently(syncer.clock, closed_within_hours)
-    numbers = [pr.number for pr in syncer.reader.repo.get_pulls(state="open")]
+def _recently_closed(syncer: Syncer, since: datetime) -> list[int]:
+    numbers = []
     for pr in syncer.reader.repo.get_pulls(state="closed", sort="updated", direction="desc"):
         if pr.updated_at is None or pr.updated_at < since:
             break
         if not {label.name for label in pr.labels} & {"oin/published", "oin/withdrawn"}:
             numbers.append(pr.number)
-    return [syncer.sync(number) for number in numbers]
+    return numbers
+
+
+def _state_label(pr: PullRequest) -> str | None:
+    from oin_gitops.review.labels import STATES
+
+    names = {label.name for label in pr.labels}
+    return next((state for state in STATES if state in names), None)
