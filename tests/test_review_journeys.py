@@ -273,7 +273,10 @@ def test_the_eleventh_open_submission_of_a_dev_org(github: FakeGitHub) -> None:
         numbers.append(open_submission(github, f"app-{index:02d}", name=f"App {index}"))
     bot = Bot(github)
     assert bot.sync(numbers[9]).decision.label == "oin/pending-review"
+    github.clear_log()
     eleventh = bot.sync(numbers[10])
+    listings = [r for r in github.requests if r.route == "/repos/{owner}/{repo}/pulls"]
+    assert len(listings) == 1, "the open pull requests are listed once per run"
     assert eleventh.decision.label == "oin/action-required"
     assert (
         "https://acme.okta.com already has 10 open submissions (at most 10 per dev org)"

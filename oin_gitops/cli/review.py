@@ -224,23 +224,19 @@ def show_state(number: int, **github: Any) -> None:
     """
 
     def run() -> None:
+        from oin_gitops.review.state import labels as labels_of
+
         syncer = _syncer(**github)
         data = syncer.reader.read(number)
         decision, _, queue, _ = syncer.plan(data)
         click.echo(f"#{number}: {decision.label or 'no state (touches no submission)'}")
         click.echo(f"why: {decision.reason}")
         click.echo(f"next: {decision.next_step}")
-        click.echo("labels: " + ", ".join(sorted(syncer_labels(data))))
+        click.echo("labels: " + ", ".join(sorted(labels_of(data.facts))))
         if queue is not None:
             click.echo(f"queue: {queue.position} of {queue.length}")
 
     _bot_errors(run)
-
-
-def syncer_labels(data: Any) -> frozenset[str]:
-    from oin_gitops.review.state import labels
-
-    return labels(data.facts)
 
 
 @click.group()

@@ -52,6 +52,14 @@ class Reader:
     _trees: dict[str, TreeSource] = field(default_factory=dict)
     _teams: dict[str, frozenset[str]] = field(default_factory=dict)
     _orgs: dict[int, str | None] = field(default_factory=dict)
+    _open: list[PullRequest] | None = None
+
+    def open_pulls(self) -> list[PullRequest]:
+        """The open pull requests, oldest first, listed once per run (every rule and the
+        queue need them)."""
+        if self._open is None:
+            self._open = list(self.repo.get_pulls(state="open", sort="created", direction="asc"))
+        return self._open
 
     @property
     def config(self) -> Config:
@@ -206,9 +214,7 @@ class Reader:
         """The open-submission limit per dev org: older open pull requests come first."""
         limit = self.config.open_submissions_per_org
         older = [
-            p
-            for p in self.repo.get_pulls(state="open", sort="created", direction="asc")
-            if p.number != pr.number and p.created_at <= pr.created_at
+            p for p in self.open_pulls() if p.number != pr.number and p.created_at <= pr.created_at
         ]
         same = [p.number for p in older if self._org_of(p) == org]
         if len(same) < limit:

@@ -64,7 +64,7 @@ class Syncer:
         """Every stay of every open pull request, from their sticky comments' markers."""
         if self._stays is None:
             found: list[Stay] = []
-            for pr in self.reader.repo.get_pulls(state="open"):
+            for pr in self.reader.open_pulls():
                 sticky = self.sticky(pr)
                 marker = comment.parse_marker(sticky.body) if sticky else None
                 if marker is not None:
@@ -190,7 +190,7 @@ def sync_all(
     """
     now = syncer.clock()
     quiet_since = now - timedelta(hours=quiet_hours) if quiet_hours is not None else None
-    open_pulls = list(syncer.reader.repo.get_pulls(state="open"))
+    open_pulls = syncer.reader.open_pulls()
     due = [
         p
         for p in open_pulls
