@@ -69,9 +69,10 @@ def lint(
     all_slugs, problems = discover(source)
     if change is not None:
         slugs = change.slugs()
-    wanted = all_slugs if slugs is None else [s for s in all_slugs if s in set(slugs)]
-    if slugs is not None:
-        problems = [d for d in problems if d.path.split("/")[1] in set(slugs)]
+    chosen = None if slugs is None else set(slugs)
+    wanted = all_slugs if chosen is None else [s for s in all_slugs if s in chosen]
+    if chosen is not None:
+        problems = [d for d in problems if d.path.split("/")[1] in chosen]
     submissions: list[Submission] = []
     for done, (submission, found) in enumerate(_lint_folders(source, config, wanted), 1):
         submissions.append(submission)

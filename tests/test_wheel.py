@@ -29,23 +29,9 @@ def test_the_wheel_ships_the_schemas_inside_the_package(wheel: Path) -> None:
 
 
 def test_installed_wheel_lints_the_examples_outside_the_repository(
-    wheel: Path, tmp_path: Path
+    installed_wheel: Path, tmp_path: Path
 ) -> None:
-    target = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--target",
-            str(target),
-            str(wheel),
-        ],
-        check=True,
-    )
+    target = installed_wheel
     work = tmp_path / "elsewhere"
     shutil.copytree(ROOT / "submissions", work / "submissions")
     shutil.copy(ROOT / ".oin-gitops.yaml", work / ".oin-gitops.yaml")

@@ -37,23 +37,9 @@ def test_the_wheel_ships_templates_assets_and_the_catalog_schema(wheel: Path) ->
 
 @pytest.mark.slow
 def test_an_installed_wheel_builds_the_catalog_outside_the_repository(
-    wheel: Path, tmp_path: Path
+    installed_wheel: Path, tmp_path: Path
 ) -> None:
-    target = tmp_path / "site-packages"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--target",
-            str(target),
-            str(wheel),
-        ],
-        check=True,
-    )
+    target = installed_wheel
     work = copy_examples(tmp_path / "elsewhere")
     env = {**os.environ, "PYTHONPATH": str(target)}
     done = subprocess.run(
