@@ -43,7 +43,7 @@ from PIL import Image, ImageDraw
 
 from oin_gitops import secrets
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: sealed values in the v2 form, bound to their place
 MANIFEST = "benchmark.json"
 CHANGE_BRANCH = "change"
 BASE_BRANCH = "main"
@@ -389,14 +389,16 @@ def repository_key(seed: int) -> PrivateKey:
     return PrivateKey(hashlib.sha256(f"oin-gitops-bench-key:{seed}".encode()).digest())
 
 
-def deterministic_seal(plaintext: str, key: PublicKey, material: str) -> str:
+def deterministic_seal(plaintext: str, key: PublicKey, material: str, place: secrets.Place) -> str:
     """A sealed box like ``oin_gitops.secrets.seal`` (libsodium's crypto_box_seal: ephemeral
-    public key, then crypto_box with the nonce BLAKE2b(epk || pk)), but with the ephemeral key
-    derived from ``material`` so the same input gives the same value."""
+    public key, then crypto_box with the nonce BLAKE2b(epk || pk)) of the v2 plaintext binding
+    ``plaintext`` to ``place``, but with the ephemeral key derived from ``material`` so the same
+    input gives the same value."""
     ephemeral = PrivateKey(hashlib.sha256(f"oin-gitops-bench-box:{material}".encode()).digest())
     epk = bytes(ephemeral.public_key)
     nonce = hashlib.blake2b(epk + bytes(key), digest_size=24).digest()
-    box = crypto_box(plaintext.encode("utf-8"), nonce, bytes(key), bytes(ephemeral))
+    message = secrets.encode_plaintext(place, plaintext)
+    box = crypto_box(message, nonce, bytes(key), bytes(ephemeral))
     return f"{secrets.PREFIX}{secrets.key_id(key)}:{secrets.b64(epk + box)}"
 
 
@@ -584,7 +586,10 @@ def render(spec: Spec, revision: int, key: PublicKey, seed: int) -> dict[str, st
         )
     rng.shuffle(contacts)
     password = deterministic_seal(
-        f"Bench-{rng.getrandbits(64):016x}", key, f"{seed}:{slug}:password"
+        f"Bench-{rng.getrandbits(64):016x}",
+        key,
+        f"{seed}:{slug}:password",
+        secrets.Place.at(slug, "submission.yaml", "test_account.password"),
     )
     instructions = [
         f'The test account is an administrator of the {name} workspace "oin-review".',
@@ -688,7 +693,13 @@ def render(spec: Spec, revision: int, key: PublicKey, seed: int) -> dict[str, st
     if scim:
         groups = rng.random() < 0.6
         mode = rng.choice(("bearer", "bearer", "header", "oauth2"))
-        token = deterministic_seal(f"scim-{rng.getrandbits(96):024x}", key, f"{seed}:{slug}:scim")
+        token_field = "auth.oauth2.client_secret" if mode == "oauth2" else "auth.api_token"
+        token = deterministic_seal(
+            f"scim-{rng.getrandbits(96):024x}",
+            key,
+            f"{seed}:{slug}:scim",
+            secrets.Place.at(slug, "scim.yaml", token_field),
+        )
         if mode == "oauth2":
             auth = (
                 "auth:\n  mode: oauth2\n  oauth2:\n"
@@ -867,6 +878,9 @@ def config_yaml(key: PublicKey) -> str:
         f'public_key: "{secrets.b64(bytes(key))}"\n'
         "limits:\n"
         "  open_submissions_per_org: 10\n"
+        "# The generated vendors are fictional, at <slug>.example.\n"
+        "reserved_domains:\n"
+        "  allow: [example]\n"
         "catalog:\n"
         "  title: Okta Integration Network (benchmark)\n"
         "  base_url: /oin-catalog/\n"

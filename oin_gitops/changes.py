@@ -3,10 +3,15 @@
 ``changed_since(repo, ref)`` asks git for the files changed between the merge base of ``ref``
 and the work tree (committed, staged, modified, and untracked files), so the same command works
 in CI on a pull request and locally before pushing.
+
+git prints file names as the bytes they are; they are decoded with ``os.fsdecode`` (UTF-8 with
+surrogate escapes), as ``DiskSource`` lists them, so a name that is not UTF-8 still matches the
+file on disk and is reported, never a crash.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -70,15 +75,15 @@ def slug_of(path: str) -> str | None:
 
 
 def _git(repo: Path, *args: str) -> str:
+    """git's output, its file names decoded as the file system decodes them."""
     try:
-        done = subprocess.run(
-            ["git", "-C", str(repo), *args], capture_output=True, check=True, text=True
-        )
+        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=True)
     except subprocess.CalledProcessError as exc:
-        raise SourceError(f"git {args[0]} failed: {exc.stderr.strip()}") from exc
+        detail = exc.stderr.decode(errors="replace").strip()
+        raise SourceError(f"git {args[0]} failed: {detail}") from exc
     except FileNotFoundError as exc:
         raise SourceError("git is not installed") from exc
-    return done.stdout
+    return os.fsdecode(done.stdout)
 
 
 def parse_name_status(output: str) -> list[Changed]:

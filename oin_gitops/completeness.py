@@ -4,17 +4,22 @@ progress indicator.
 Required fields come from the schemas: ``required`` keys, recursively, including those an
 ``if``/``then`` adds when its condition holds for the data. A field holding a ``TODO``
 placeholder, an empty value, or nothing counts as unfilled. The logo file counts as one field.
+
+A YAML file that does not parse (or cannot be read) is not guessed at: its fields count neither
+as filled nor as required, and the loader's diagnostic says why (``Completeness.unreadable``).
+An empty file parses, to nothing: all its fields count as unfilled.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
 from oin_gitops import schemas
+from oin_gitops.diagnostics import Diagnostic
 from oin_gitops.rules.structure import LOGO
 from oin_gitops.schema_check import field_name, is_placeholder
 from oin_gitops.schemas import FILE_SCHEMAS
@@ -23,9 +28,13 @@ from oin_gitops.submission import SUBMISSION_FILE, Submission
 
 @dataclass(frozen=True)
 class Completeness:
+    """Required fields counted in the files that could be read; ``unreadable`` holds, per file
+    left out, the diagnostic that says why (its path, position, rule and parser message)."""
+
     slug: str
     required: int
     missing: tuple[str, ...]
+    unreadable: tuple[Diagnostic, ...] = ()
 
     @property
     def filled(self) -> int:
@@ -42,6 +51,16 @@ class Completeness:
             "filled": self.filled,
             "required": self.required,
             "missing": list(self.missing),
+            "unreadable": [
+                {
+                    "path": d.path,
+                    "line": d.line,
+                    "column": d.column,
+                    "rule": d.rule,
+                    "message": d.message,
+                }
+                for d in self.unreadable
+            ],
         }
 
 
@@ -97,17 +116,38 @@ def _object_items(schema: dict[str, Any], name: str) -> bool:
     return bool(items.get("required"))
 
 
-def measure(submission: Submission) -> Completeness:
+def measure(submission: Submission, problems: Sequence[Diagnostic] = ()) -> Completeness:
+    """Count ``submission``'s required fields; ``problems`` are ``load_submission``'s diagnostics,
+    which say why a file present in the folder has no parsed document."""
     required = 1
     missing: list[str] = []
+    unreadable: list[Diagnostic] = []
     if not any(LOGO.fullmatch(name) for name in submission.entries):
         missing.append("logo file (logo.png)")
     for file_name in [SUBMISSION_FILE, *submission.protocols]:
         schema_name = FILE_SCHEMAS[file_name]
         document = submission.documents.get(file_name)
+        problem = _unread(submission, file_name, problems) if document is None else None
+        if problem is not None:
+            unreadable.append(problem)
+            continue
         data = document.data if document is not None else {}
         for name, filled in _leaves(schemas.load(schema_name), data, (), schema_name):
             required += 1
             if not filled:
                 missing.append(f"{file_name}: {name}")
-    return Completeness(submission.slug, required, tuple(missing))
+    return Completeness(submission.slug, required, tuple(missing), tuple(unreadable))
+
+
+def _unread(
+    submission: Submission, file_name: str, problems: Sequence[Diagnostic]
+) -> Diagnostic | None:
+    """Why a file present in the folder was not parsed; None when it is absent or empty (all
+    its fields then count as unfilled)."""
+    if file_name not in submission.entries:
+        return None
+    path = submission.path(file_name)
+    found = next((d for d in problems if d.path == path and d.rule != "schema"), None)
+    if found is not None and found.rule == "file-empty":
+        return None
+    return found

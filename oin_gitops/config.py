@@ -30,6 +30,11 @@ class Config:
     maintainers: tuple[str, ...] = ()
     public_key: str | None = None
     open_submissions_per_org: int = 10
+    max_files_per_pr: int = 100
+    max_evidence_files: int = 20
+    max_evidence_bytes: int = 10_000_000
+    # Reserved example domains submissions may use here (the repository's fictional vendors).
+    allowed_reserved_domains: tuple[str, ...] = ()
     rules: Mapping[str, str] = field(default_factory=dict)
     catalog_title: str = "Okta Integration Network"
     catalog_base_url: str = "/"
@@ -97,12 +102,19 @@ def _from_data(data: Mapping[str, Any]) -> Config:
     reviewers = data.get("reviewers") or {}
     limits = data.get("limits") or {}
     catalog = data.get("catalog") or {}
+    reserved_domains = data.get("reserved_domains") or {}
     return Config(
         reviewers_initial=tuple(reviewers.get("initial") or ()),
         reviewers_qa=tuple(reviewers.get("qa") or ()),
         maintainers=tuple(data.get("maintainers") or ()),
         public_key=data.get("public_key"),
-        open_submissions_per_org=int(limits.get("open_submissions_per_org", 10)),
+        open_submissions_per_org=int(
+            limits.get("open_submissions_per_org", Config.open_submissions_per_org)
+        ),
+        max_files_per_pr=int(limits.get("max_files_per_pr", Config.max_files_per_pr)),
+        max_evidence_files=int(limits.get("max_evidence_files", Config.max_evidence_files)),
+        max_evidence_bytes=int(limits.get("max_evidence_bytes", Config.max_evidence_bytes)),
+        allowed_reserved_domains=tuple(reserved_domains.get("allow") or ()),
         rules={str(k): str(v) for k, v in (data.get("rules") or {}).items()},
         catalog_title=str(catalog.get("title", Config.catalog_title)),
         catalog_base_url=str(catalog.get("base_url", Config.catalog_base_url)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,7 +23,15 @@ from oin_gitops.diagnostics import Diagnostic, Severity
 from oin_gitops.yamlio import Document, Pointer
 
 RULE = "schema"
-PLACEHOLDER_PREFIX = "TODO"
+# Placeholder words anywhere in a value, as whole words in any case: TODO (what 'oin-gitops new'
+# writes), TBD, FIXME, XXX (or more x), Lorem ipsum. "Todoist", "tbdx" and "XXXL" are words of
+# their own; an underscore separates ("TODO_name").
+PLACEHOLDER = re.compile(
+    r"(?<![^\W_])(?:todo|tbd|fixme|x{3,}|lorem\s+ipsum)(?![^\W_])", re.IGNORECASE
+)
+# A sealed value is opaque base64, never a placeholder (secrets.SEALED_PREFIX; importing it here
+# would be circular).
+_SEALED = "sealed:"
 
 _TYPE_NAMES = {
     "string": "text",
@@ -55,8 +64,18 @@ def field_name(pointer: Pointer) -> str:
     return text
 
 
+def placeholder_in(value: object) -> str | None:
+    """The first placeholder word in a string value, as written (spaces collapsed), or None."""
+    if not isinstance(value, str) or value.startswith(_SEALED):
+        return None
+    match = PLACEHOLDER.search(value)
+    return " ".join(match.group().split()) if match else None
+
+
 def is_placeholder(value: object) -> bool:
-    return isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER_PREFIX)
+    """A string value not filled in yet: it holds a placeholder word anywhere (rule
+    ``placeholder``). Rules skip such values, and ``status`` counts them as unfilled."""
+    return placeholder_in(value) is not None
 
 
 def _holds_placeholder(value: object) -> bool:
@@ -101,13 +120,14 @@ def shown(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _value_type(value: object) -> str:
+def _value_type(value: object, show: bool = True) -> str:
+    """What ``value`` is, with a decimal number's value unless ``show`` is off (a secret's)."""
     if isinstance(value, bool):
         return "true or false"
     if isinstance(value, int):
         return "a whole number"
     if isinstance(value, float):
-        return f"a decimal number ({value})"
+        return f"a decimal number ({value})" if show else "a decimal number"
     if isinstance(value, str):
         return "text"
     if isinstance(value, list):
@@ -169,6 +189,22 @@ class _Error:
         if schema.get("x-oin-guideline"):
             parts.append(f"(OIN guideline {schema['x-oin-guideline']})")
         return " ".join(p for p in parts if p)
+
+    def fix(self, step: str) -> str:
+        """How to fix: ``step`` first (what to do), then an example of a good value where the
+        schema gives one and the field is not secret, then what the field is for."""
+        examples = self.schema.get("examples") or []
+        example = ""
+        hint = str(self.schema.get("x-oin-hint", ""))
+        shows_one = any(words in hint for words in ("such as", "for example", "e.g."))
+        if (
+            examples
+            and not shows_one
+            and not self.schema.get("x-oin-secret")
+            and not isinstance(examples[0], (dict, list))
+        ):
+            example = f" For example: {shown(examples[0])}."
+        return " ".join(p for p in (step + example, self.help()) if p)
 
     def report(
         self, message: str, help: str | None = None, *, at: Pointer | None = None, key: bool = False
@@ -234,7 +270,13 @@ def _type(e: _Error) -> Iterator[Diagnostic]:
     wanted = " or ".join(
         _TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)
     )
-    yield e.report(f"{e.subject} must be {wanted}, not {_value_type(e.error.instance)}")
+    found = _value_type(e.error.instance, show=not e.schema.get("x-oin-secret"))
+    step = f"Write {e.subject} as {wanted}" + (
+        " (quote text that YAML would read as a number, date or true/false)."
+        if "text" in wanted
+        else "."
+    )
+    yield e.report(f"{e.subject} must be {wanted}, not {found}", e.fix(step))
 
 
 def _enum(e: _Error) -> Iterator[Diagnostic]:
@@ -243,7 +285,7 @@ def _enum(e: _Error) -> Iterator[Diagnostic]:
     hint = f"Did you mean '{close[0]}'? " if close else ""
     yield e.report(
         f"'{e.name}' is {shown(e.error.instance)}, which is not one of: {', '.join(choices)}",
-        f"{hint}{e.help()}".strip(),
+        f"{hint}{e.fix('Write one of the listed values exactly as shown (case matters).')}",
     )
 
 
@@ -252,7 +294,10 @@ def _const(e: _Error) -> Iterator[Diagnostic]:
     found_text = shown(found)
     if str(wanted) == str(found) or type(wanted) is not type(found):
         found_text = f"{_value_type(found)} {found_text}" if isinstance(found, str) else found_text
-    yield e.report(f"'{e.name}' must be {shown(wanted)}, not {found_text}")
+    yield e.report(
+        f"'{e.name}' must be {shown(wanted)}, not {found_text}",
+        e.fix(f"Set '{e.name}' to {shown(wanted)}."),
+    )
 
 
 def _pattern(e: _Error) -> Iterator[Diagnostic]:
@@ -264,22 +309,34 @@ def _pattern(e: _Error) -> Iterator[Diagnostic]:
             key=True,
         )
         return
-    yield e.report(f"'{e.name}' must be {hint} (found {shown(e.error.instance)})")
+    yield e.report(
+        f"'{e.name}' must be {hint} (found {shown(e.error.instance)})",
+        e.fix(f"Rewrite '{e.name}' as {hint}."),
+    )
 
 
 def _format(e: _Error) -> Iterator[Diagnostic]:
     hint = e.schema.get("x-oin-hint", f"a valid {e.error.validator_value}")
-    yield e.report(f"'{e.name}' must be {hint} (found {shown(e.error.instance)})")
+    yield e.report(
+        f"'{e.name}' must be {hint} (found {shown(e.error.instance)})",
+        e.fix(f"Rewrite '{e.name}' as {hint}."),
+    )
 
 
 def _length(e: _Error) -> Iterator[Diagnostic]:
     size, limit = len(e.error.instance), e.limit
     if e.error.validator == "maxLength":
-        yield e.report(f"'{e.name}' is {size:,} characters; the OIN allows at most {limit:,}")
+        yield e.report(
+            f"'{e.name}' is {size:,} characters; the OIN allows at most {limit:,}",
+            e.fix(f"Shorten '{e.name}' by at least {size - limit:,} characters."),
+        )
     elif size == 0:
-        yield e.report(f"'{e.name}' is empty")
+        yield e.report(f"'{e.name}' is empty", e.fix(f"Fill in '{e.name}'."))
     else:
-        yield e.report(f"'{e.name}' is {size:,} characters; the OIN requires at least {limit:,}")
+        yield e.report(
+            f"'{e.name}' is {size:,} characters; the OIN requires at least {limit:,}",
+            e.fix(f"Write at least {limit - size:,} more characters in '{e.name}'."),
+        )
 
 
 def _entries(count: int) -> str:
@@ -289,7 +346,10 @@ def _entries(count: int) -> str:
 def _items_count(e: _Error) -> Iterator[Diagnostic]:
     size, limit = len(e.error.instance), e.limit
     if e.error.validator == "minItems":
-        yield e.report(f"'{e.name}' has {_entries(size)}; at least {limit:,} required")
+        yield e.report(
+            f"'{e.name}' has {_entries(size)}; at least {limit:,} required",
+            e.fix(f"Add {_entries(limit - size)} to '{e.name}'."),
+        )
     else:
         yield e.report(
             f"'{e.name}' has {_entries(size)}; at most {limit:,} allowed",
@@ -320,12 +380,15 @@ def _contains(e: _Error) -> Iterator[Diagnostic]:
         if isinstance(wanted, dict) and "const" in wanted
         else "a required entry"
     )
-    yield e.report(f"'{e.name}' must include {what}")
+    yield e.report(f"'{e.name}' must include {what}", e.fix(f"Add {what} to '{e.name}'."))
 
 
 def _bounds(e: _Error) -> Iterator[Diagnostic]:
     word = "at least" if e.error.validator in ("minimum", "exclusiveMinimum") else "at most"
-    yield e.report(f"'{e.name}' is {e.error.instance}; it must be {word} {e.error.validator_value}")
+    yield e.report(
+        f"'{e.name}' is {e.error.instance}; it must be {word} {e.error.validator_value}",
+        e.fix(f"Change '{e.name}' to a number {word} {e.error.validator_value}."),
+    )
 
 
 def _properties_count(e: _Error) -> Iterator[Diagnostic]:
@@ -336,7 +399,7 @@ def _properties_count(e: _Error) -> Iterator[Diagnostic]:
         if low == high == 1
         else f"between {low or 0} and {high or 'any number of'} of: {keys}"
     )
-    yield e.report(f"'{e.name}' must have {need}")
+    yield e.report(f"'{e.name}' must have {need}", e.fix(f"Keep {need} in '{e.name}'."))
 
 
 _HANDLERS = {

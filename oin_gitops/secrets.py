@@ -1,8 +1,24 @@
-"""Sealed values: PyNaCl sealed boxes to the reviewers' X25519 key, in the form
-``sealed:v1:<key id>:<base64 box>`` (the construction GitHub uses for Actions secrets).
+"""Sealed values: PyNaCl sealed boxes to the reviewers' X25519 key, bound to the place they were
+sealed for (the construction GitHub uses for Actions secrets, plus a binding).
 
-The key id is the first 16 hex digits of the SHA-256 of the raw public key, so a value sealed to
-another key is recognised without trying to open it.
+The string form is ``sealed:v2:<key id>:<base64 box>``. The key id is the first 16 hex digits of
+the SHA-256 of the raw public key, so a value sealed to another key is recognised without trying
+to open it. The base64 is canonical: standard alphabet, ``=`` padding, and re-encoding the
+decoded bytes gives back the same text.
+
+The box's plaintext (v2) is UTF-8 JSON of exactly this shape, keys in this order, no spaces,
+non-ASCII characters written as themselves (``json.dumps(..., ensure_ascii=False,
+separators=(",", ":"))``)::
+
+    {"slug":"acme-notes","field":"submission.yaml:test_account.password","value":"<secret>"}
+
+``slug`` is the submission folder's name; ``field`` is the file name, a colon, and the field's
+dotted path in that file. Only that exact byte string opens (decoding and re-encoding must give
+it back), so a plaintext has one reading. A sealed box cannot be changed without the private
+key, so the place travels with the secret: ``unseal`` refuses a value sealed for another slug or
+another field, which is what a value copied from another ISV's submission is.
+
+The retired form ``sealed:v1:`` held the bare secret, bound to nothing; it is refused everywhere.
 """
 
 from __future__ import annotations
@@ -10,9 +26,12 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from oin_gitops.submission import SLUG
 
 if TYPE_CHECKING:
     from nacl.public import PrivateKey, PublicKey
@@ -28,12 +47,38 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-PREFIX = "sealed:v1:"
-SEALED = re.compile(r"sealed:v1:(?P<key_id>[0-9a-f]{16}):(?P<box>[A-Za-z0-9+/]+={0,2})")
+SEALED_PREFIX = "sealed:"  # any version: what is not plain text
+PREFIX = "sealed:v2:"
+RETIRED_PREFIX = "sealed:v1:"
+FORM = re.compile(r"sealed:v2:(?P<key_id>[0-9a-f]{16}):(?P<box>[A-Za-z0-9+/]+={0,2})")
+# crypto_box_SEALBYTES: the 32-byte ephemeral public key and the 16-byte MAC.
+BOX_OVERHEAD = 48
+# A field as the plaintext names it: printable ASCII only, since unseal prints it.
+FIELD = re.compile(r"[a-z-]+\.yaml:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+|\[[0-9]+\])*")
+RESEAL = "ask the ISV to re-seal it with 'oin-gitops seal'"
+RETIRED = (
+    "the value uses the retired form sealed:v1, which is not bound to a submission and field; "
+    + RESEAL
+)
 
 
 class SecretError(ValueError):
     """A key or sealed value that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a sealed value belongs: a submission's slug and ``FILE:dotted.path``."""
+
+    slug: str
+    field: str
+
+    @classmethod
+    def at(cls, slug: str, file_name: str, dotted: str) -> Place:
+        return cls(slug, f"{file_name}:{dotted}")
+
+    def __str__(self) -> str:
+        return f"{self.slug}/{self.field}"
 
 
 @dataclass(frozen=True)
@@ -51,6 +96,15 @@ def _b64(text: str, what: str) -> bytes:
         return base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError) as exc:
         raise SecretError(f"the {what} is not valid base64") from exc
+
+
+def decode_box(text: str) -> bytes | None:
+    """The bytes of ``text`` if it is canonical base64 (it re-encodes to itself), else None."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if b64(raw) == text else None
 
 
 def _public_bytes(text: str) -> bytes:
@@ -85,24 +139,83 @@ def key_id(key: PublicKey) -> str:
 
 
 def is_sealed(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(PREFIX)
+    """Whether ``value`` claims to be sealed (any version); it may still be malformed."""
+    return isinstance(value, str) and value.startswith(SEALED_PREFIX)
+
+
+def is_retired(value: str) -> bool:
+    return value.startswith(RETIRED_PREFIX)
 
 
 def parse(value: str) -> Sealed:
-    match = SEALED.fullmatch(value)
+    if is_retired(value):
+        raise SecretError(RETIRED)
+    match = FORM.fullmatch(value)
     if match is None:
-        raise SecretError("the value is not of the form sealed:v1:<16 hex digits>:<base64>")
-    return Sealed(match["key_id"], _b64(match["box"], "sealed box"))
+        raise SecretError("the value is not of the form sealed:v2:<16 hex digits>:<base64>")
+    box = decode_box(match["box"])
+    if box is None:
+        raise SecretError(f"the sealed box is not canonical base64; {RESEAL}")
+    return Sealed(match["key_id"], box)
 
 
-def seal(plaintext: str, key: PublicKey) -> str:
+def _plaintext(place: Place, value: str, errors: str = "strict") -> bytes:
+    document = {"slug": place.slug, "field": place.field, "value": value}
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", errors)
+
+
+def encode_plaintext(place: Place, value: str) -> bytes:
+    """The v2 plaintext of ``value`` sealed for ``place``."""
+    if not value:
+        raise SecretError("the value to seal is empty")
+    try:
+        return _plaintext(place, value)
+    except UnicodeEncodeError:
+        raise SecretError("the value to seal is not valid Unicode text") from None
+
+
+def decode_plaintext(data: bytes) -> tuple[Place, str]:
+    """The place and the secret of a v2 plaintext; SecretError if it is anything else."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SecretError(_damaged("its content is not UTF-8 text")) from None
+    except (ValueError, RecursionError):
+        raise SecretError(_damaged("its content is not the v2 structure")) from None
+    if not isinstance(document, dict) or list(document) != ["slug", "field", "value"]:
+        raise SecretError(_damaged("its content is not the v2 structure"))
+    slug, field, value = document["slug"], document["field"], document["value"]
+    if not all(isinstance(item, str) for item in (slug, field, value)):
+        raise SecretError(_damaged("its content is not the v2 structure"))
+    place = Place(slug, field)
+    if not (SLUG.fullmatch(slug) and FIELD.fullmatch(field) and value):
+        raise SecretError(_damaged("its content does not name a valid submission and field"))
+    if _plaintext(place, value, "surrogatepass") != data:
+        raise SecretError(_damaged("its content is not in the one v2 encoding"))
+    return place, value
+
+
+def _damaged(why: str) -> str:
+    return f"the sealed value is damaged ({why}); {RESEAL}"
+
+
+def min_box_length(place: Place) -> int:
+    """The fewest bytes a box sealed for ``place`` can have: the overhead, and the plaintext
+    with a one-character value."""
+    return BOX_OVERHEAD + len(_plaintext(place, "x", "surrogatepass"))
+
+
+def seal(value: str, key: PublicKey, place: Place) -> str:
+    """``value`` sealed to ``key`` for ``place``, in the string form."""
     from nacl.public import SealedBox
 
-    box = SealedBox(key).encrypt(plaintext.encode("utf-8"))
+    box = SealedBox(key).encrypt(encode_plaintext(place, value))
     return f"{PREFIX}{key_id(key)}:{b64(box)}"
 
 
-def unseal(value: str, key: PrivateKey) -> str:
+def open_value(value: str, key: PrivateKey) -> tuple[Place, str]:
+    """The place a sealed value was sealed for, and its secret; no check of the place."""
     from nacl.exceptions import CryptoError
     from nacl.public import SealedBox
 
@@ -112,6 +225,19 @@ def unseal(value: str, key: PrivateKey) -> str:
             f"the value is sealed to key {sealed.key_id}, not to this key ({key_id(key.public_key)})"
         )
     try:
-        return SealedBox(key).decrypt(sealed.box).decode("utf-8")
-    except CryptoError as exc:
-        raise SecretError("the sealed box cannot be opened with this key") from exc
+        plaintext = SealedBox(key).decrypt(sealed.box)
+    except CryptoError as exc:  # includes a box shorter than the overhead
+        raise SecretError(f"the sealed box cannot be opened with this key; {RESEAL}") from exc
+    return decode_plaintext(plaintext)
+
+
+def unseal(value: str, key: PrivateKey, place: Place) -> str:
+    """The secret of ``value``, which must have been sealed for ``place``."""
+    bound, secret = open_value(value, key)
+    if bound != place:
+        raise SecretError(
+            f"it was sealed for {bound}, not for {place} (a sealed value opens only where it was "
+            "sealed, so a copied one is refused); ask the ISV to seal this field's own value with "
+            "'oin-gitops seal'"
+        )
+    return secret

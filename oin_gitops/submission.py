@@ -25,10 +25,20 @@ SUBMISSION_FILE = "submission.yaml"
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
 
 
+# Anything but a letter or a digit: ``\w`` is exactly ``str.isalnum()`` plus the underscore.
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def letters_and_digits(text: str) -> str:
+    """``text`` keeping only the characters for which ``str.isalnum()`` holds."""
+    return _NOT_ALNUM.sub("", text)
+
+
 def normalise_name(name: str) -> str:
-    """The form in which two app names (or slugs) collide: NFKC, casefolded, letters and digits."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
+    """The form in which two app names (or slugs) collide: NFKC, casefolded, letters and digits.
+
+    ``rules.characters.lookalike_key`` adds the names that only look alike."""
+    return letters_and_digits(unicodedata.normalize("NFKC", name).casefold())
 
 
 def not_regular(path: str, kind: Kind) -> Diagnostic:
@@ -176,12 +186,22 @@ _APP_BLOCK = re.compile(rb"^app:[ ]*(?:#[^\n]*)?\n((?:[ ]+[^\n]*\n|[ ]*\n|#[^\n]
 _NAME_LINE = re.compile(rb"^([ ]+)name:[ ]*([^\n]*)$", re.M)
 _NOT_TEXT = re.compile(rb"~|null|true|false|[-+.0-9][-+.0-9_eExXoObB:]*|[0-9]{4}-.*", re.I)
 _PLAIN_NAME = re.compile(rb"[^'\"#&*!|>%@`{\[\s][^#\n]*?")
+# NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR and a lone CR: line breaks to YAML, not to the scan.
+_OTHER_BREAKS = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _other_breaks(data: bytes) -> bool:
+    """Whether ``data`` holds a line break that the scan does not know (cheap for ASCII)."""
+    if b"\r" in data and _LONE_CR.search(data):
+        return True
+    return not data.isascii() and any(sequence in data for sequence in _OTHER_BREAKS)
 
 
 def app_name_in(data: bytes, path: str) -> str | None:
     """``app.name`` of a submission.yaml: read off the text when it is written the usual way
     (a block mapping, a plain one-line value), else from a full parse."""
-    block = _APP_BLOCK.search(data)
+    block = None if _other_breaks(data) else _APP_BLOCK.search(data)
     lines = _NAME_LINE.findall(block.group(1)) if block else []
     indents = {indent for indent, _ in lines}
     if len(lines) == 1 and len(indents) == 1:

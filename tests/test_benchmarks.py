@@ -55,12 +55,14 @@ def test_sealed_values_open_with_the_repository_key(tmp_path: Path) -> None:
     config = (repo / ".oin-gitops.yaml").read_text()
     assert secrets.b64(bytes(private.public_key)) in config
     values = [
-        value
+        (path.parent.name, value)
         for path in sorted(repo.glob("submissions/*/*.yaml"))
-        for value in re.findall(r'"(sealed:v1:[^"]+)"', path.read_text())
+        for value in re.findall(r'"(sealed:v2:[^"]+)"', path.read_text())
     ]
     assert len(values) >= 12
-    plaintexts = {secrets.unseal(value, private) for value in values}
+    opened = [secrets.open_value(value, private) for _, value in values]
+    assert [place.slug for place, _ in opened] == [slug for slug, _ in values]
+    plaintexts = {plaintext for _, plaintext in opened}
     assert len(plaintexts) == len(values)  # a seeded plaintext per secret
 
 

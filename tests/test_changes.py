@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from oin_gitops import engine
 from oin_gitops.changes import Changed, ChangeSet, changed_since, parse_name_status
+from oin_gitops.cli import cli
 from oin_gitops.config import load_config
 from oin_gitops.rules import BY_ID
 from oin_gitops.sources import DiskSource, SourceError
@@ -150,3 +154,78 @@ def test_changeset_helpers() -> None:
     )
     assert change.slugs() == ["a", "b"]
     assert change.outside() == ["README.md"]
+
+
+# A committed file name that is not UTF-8 (a Latin-1 "é"): git prints its bytes, Python keeps
+# them as lone surrogates (as os.listdir does), and every output shows them as an escape.
+LATIN_1_NAME = "submissions/acme-notes/caf\udce9.yaml"
+
+
+@pytest.fixture
+def latin_1_file(history: ScratchRepo) -> ScratchRepo:
+    # pathlib encodes the surrogate back into the byte 0xE9, as os.fsencode does.
+    (history.root / LATIN_1_NAME).write_bytes(b"x: 1\n")
+    assert os.fsencode(LATIN_1_NAME).endswith(b"caf\xe9.yaml")
+    git(history.root, "add", "-A")
+    git(history.root, "commit", "-qm", "a file name that is not UTF-8")
+    return history
+
+
+def test_a_file_name_that_is_not_utf8_is_a_changed_path(latin_1_file: ScratchRepo) -> None:
+    change = changed_since(latin_1_file.root, "main")
+    assert change.paths() == [LATIN_1_NAME]
+    assert change.slugs() == ["acme-notes"]
+    assert brief(lint_change(latin_1_file)) == [
+        (
+            LATIN_1_NAME,
+            "unexpected-file",
+            None,
+            None,
+            "'caf\udce9.yaml' is not part of the submission format",
+        ),
+    ]
+
+
+def lint_cli(repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
+    monkeypatch.chdir(repo.root)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    result = CliRunner().invoke(cli, ["lint", "--changed-since", "main", *args])
+    return result.exit_code, result.output
+
+
+def test_lint_names_a_file_that_is_not_utf8_instead_of_crashing(
+    latin_1_file: ScratchRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out = lint_cli(latin_1_file, monkeypatch)
+    assert (code, out.splitlines()[0]) == (
+        1,
+        "submissions/acme-notes/caf\\udce9.yaml: error: 'caf\\udce9.yaml' is not part of the "
+        "submission format [unexpected-file]",
+    )
+
+
+def test_json_keeps_the_file_name_that_is_not_utf8(
+    latin_1_file: ScratchRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out = lint_cli(latin_1_file, monkeypatch, "--format", "json")
+    assert code == 1
+    (diagnostic,) = json.loads(out)["diagnostics"]
+    assert (diagnostic["path"], diagnostic["rule"]) == (LATIN_1_NAME, "unexpected-file")
+
+
+@pytest.mark.parametrize("output_format", ["github", "markdown", "sarif"])
+def test_every_format_reports_a_file_name_that_is_not_utf8(
+    latin_1_file: ScratchRepo, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    code, out = lint_cli(latin_1_file, monkeypatch, "--format", output_format)
+    assert code == 1, out
+    assert "caf" in out  # each format shows the name its own way: escaped, or percent-encoded
+
+
+def test_the_output_file_holds_a_file_name_that_is_not_utf8(
+    latin_1_file: ScratchRepo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    report = tmp_path / "report.txt"
+    code, _ = lint_cli(latin_1_file, monkeypatch, "--output", str(report))
+    assert code == 1
+    assert "caf\\udce9.yaml" in report.read_text(encoding="utf-8")

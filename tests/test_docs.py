@@ -432,7 +432,8 @@ class Walk:
             elif data is None and stage_path == ["seal"]:
                 stdin = MADE_UP_SECRET
             if stage_path == ["unseal"]:
-                code, out, err = self.unseal(stage.argv, where)
+                piped = stage is not stages[-1] or stage.stdout is not None
+                code, out, err = self.unseal(stage.argv, where, terminal=not piped)
             else:
                 code, out, err = self.scratch.run(stage.argv, stdin)
             if stage is not stages[-1]:
@@ -458,8 +459,9 @@ class Walk:
                 )
         self.helped.append(" ".join(argv))
 
-    def unseal(self, argv: list[str], where: str) -> tuple[int, str, str]:
+    def unseal(self, argv: list[str], where: str, terminal: bool) -> tuple[int, str, str]:
         """Seal a known value to a throwaway key into FILE, unseal it, then put FILE back.
+        Its output is a terminal unless the document pipes or redirects it.
 
         A FILE the document fetched with git (which the test cannot run) is made from the guide's
         example of the same name."""
@@ -489,6 +491,9 @@ class Walk:
         )
         assert code == 0, f"{where}: sealing a value to unseal failed:\n{out}{err}"
         self.scratch.monkeypatch.setenv("OIN_GITOPS_PRIVATE_KEY", _b64(bytes(key)))
+        self.scratch.monkeypatch.setattr(
+            "oin_gitops.cli.secrets.stdout_is_terminal", lambda: terminal
+        )
         try:
             code, out, err = self.scratch.run(argv)
         finally:

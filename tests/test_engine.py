@@ -420,21 +420,21 @@ def test_config_turns_rules_off_and_changes_severity(repo: ScratchRepo) -> None:
     [
         (
             "rules:\n  no-such-rule: off\n",
-            (".oin-gitops.yaml", "config", 7, 3, "'rules' names the unknown rule 'no-such-rule'"),
+            (".oin-gitops.yaml", "config", 9, 3, "'rules' names the unknown rule 'no-such-rule'"),
         ),
         (
             "rules:\n  placeholder: loud\n",
             (
                 ".oin-gitops.yaml",
                 "config",
-                7,
+                9,
                 16,
                 "'rules.placeholder' is 'loud', which is not one of: off, error, warning, notice",
             ),
         ),
         (
             "colour: blue\n",
-            (".oin-gitops.yaml", "config", 6, 1, "the file has the unknown key 'colour'"),
+            (".oin-gitops.yaml", "config", 8, 1, "the file has the unknown key 'colour'"),
         ),
     ],
 )

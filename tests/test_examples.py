@@ -114,7 +114,8 @@ def test_a_filled_scaffold_lints_clean(repo: ScratchRepo, protocol: str) -> None
     assert {d.rule for d in before.diagnostics} == {"placeholder", "logo-file"}
     public_key = load_config(DiskSource(repo.root), frozenset(BY_ID)).public_key
     assert public_key
-    sealed = secrets.seal("test-password", secrets.public_key(public_key))
+    place = secrets.Place("acme-notes", "submission.yaml:test_account.password")
+    sealed = secrets.seal("test-password", secrets.public_key(public_key), place)
     for path in folder.glob("*.yaml"):
         values = {**FILLED, "password": f'"{sealed}"', **PER_FILE.get(path.name, {})}
         text = path.read_text(encoding="utf-8")

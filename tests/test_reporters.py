@@ -15,7 +15,7 @@ from referencing.exceptions import NoSuchResource
 
 from oin_gitops import __version__
 from oin_gitops.diagnostics import Diagnostic, Report, Severity
-from oin_gitops.reporters import REPORTERS, Context, github, markdown, sarif
+from oin_gitops.reporters import REPORTERS, Context, github, markdown, safe, sarif
 from oin_gitops.rules import RULES, Rule
 
 GOLDEN = Path(__file__).parent / "golden" / "reporters"
@@ -209,8 +209,11 @@ def test_github_commands_decode_to_the_findings(report: Report) -> None:
     commands = [c for c in map(_runner_command, lines) if c]
     assert {c[0] for c in commands} <= {"group", "endgroup", "error", "warning", "notice"}
     annotations = [c for c in commands if c[0] in {"error", "warning", "notice"}]
+    # Submission text arrives as safe.visible shows it; the only line break is the reporter's.
+    visible = safe.visible
     findings = {
-        (d.path, d.rule, d.message + (f"\n{d.help}" if d.help else "")) for d in report.diagnostics
+        (d.path, d.rule, visible(d.message) + (f"\n{visible(d.help)}" if d.help else ""))
+        for d in report.diagnostics
     }
     for _name, properties, data in annotations:
         if properties.get("title") == "oin-gitops":

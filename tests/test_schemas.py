@@ -152,4 +152,8 @@ def test_field_help_comes_from_the_field_not_the_shared_definition() -> None:
         + "sign_in_flows: [idp]\n",
     )
     assert message.startswith("'config_guide_url' must be a complete, static https:// URL")
-    assert help_text.startswith("Public URL of your SAML configuration guide")
+    # How to fix first (what to write), then what the field is for, from the field itself.
+    assert help_text.startswith(
+        "Rewrite 'config_guide_url' as a complete, static https:// URL with a host name"
+    )
+    assert "Public URL of your SAML configuration guide" in help_text

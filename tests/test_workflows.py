@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import stat
 import subprocess
@@ -233,6 +234,67 @@ def test_oin_publish_queues_builds_with_history_and_least_privilege(docs: dict[P
         "actions/upload-pages-artifact",
         "actions/deploy-pages",
     } <= used
+
+
+# Workflows with write tokens install only the reviewed, hash-pinned lock (tests/test_lock.py
+# checks that the lock covers pyproject.toml). Quietness flags aside, each `pip install` is one
+# of these two: the lock, then the project itself offline, without resolving anything.
+PRIVILEGED_WORKFLOWS = ["oin-sync.yml", "oin-publish.yml"]
+PRIVILEGED_LOCK = "requirements/privileged.txt"
+INSTALL_FROM_LOCK = {"--require-hashes", "--no-deps", "-r", PRIVILEGED_LOCK}
+INSTALL_PROJECT_OFFLINE = {"--no-index", "--no-deps", "--no-build-isolation", "."}
+
+
+def pip_commands(script: str) -> list[list[str]]:
+    """The arguments after `pip` of every `... -m pip ...` line (continuations joined)."""
+    found = []
+    for line in script.replace("\\\n", " ").splitlines():
+        if not re.search(r"\bpip\b", line):
+            continue  # shlex only the lines that may run pip (a step may embed Python)
+        argv = shlex.split(line, comments=True)
+        if "pip" in argv:
+            found.append(argv[argv.index("pip") + 1 :])
+    return found
+
+
+@pytest.mark.parametrize("name", PRIVILEGED_WORKFLOWS)
+def test_privileged_workflows_install_only_from_the_lock(name: str, docs: dict[Path, Any]) -> None:
+    doc = docs[WORKFLOWS_DIR / name]
+    for job_id, job in doc["jobs"].items():
+        job_steps = job.get("steps") or []
+        runs_bot = [i for i, s in enumerate(job_steps) if "/bin/oin-gitops" in s.get("run", "")]
+        installs = [i for i, s in enumerate(job_steps) if s.get("name") == "Install oin-gitops"]
+        if not runs_bot:
+            assert not installs, f"{name} job '{job_id}': installs oin-gitops but never runs it"
+            continue
+        assert len(installs) == 1 and installs[0] < runs_bot[0], (
+            f"{name} job '{job_id}': one 'Install oin-gitops' step before oin-gitops runs"
+        )
+        install = job_steps[installs[0]]
+        assert "env" not in install, f"{name} job '{job_id}': the install step needs no env (token)"
+        commands = pip_commands(install["run"])
+        kinds = []
+        for argv in commands:
+            if argv[:1] == ["check"]:
+                kinds.append("check")
+                continue
+            assert argv[:1] == ["install"], f"{name} job '{job_id}': unexpected pip {argv}"
+            args = set(argv[1:]) - {"--quiet", "-q", "--disable-pip-version-check"}
+            assert args in (INSTALL_FROM_LOCK, INSTALL_PROJECT_OFFLINE), (
+                f"{name} job '{job_id}': 'pip {' '.join(argv)}' may resolve outside the lock; "
+                f"install with --require-hashes --no-deps -r {PRIVILEGED_LOCK}, then the "
+                "project with --no-index --no-deps --no-build-isolation ."
+            )
+            kinds.append("lock" if args == INSTALL_FROM_LOCK else "project")
+        assert kinds == ["lock", "project", "check"], (
+            f"{name} job '{job_id}': install the lock, then the project, then run pip check "
+            f"(found {kinds})"
+        )
+        for index, step in enumerate(job_steps):
+            if index != installs[0]:
+                assert not pip_commands(step.get("run", "")), (
+                    f"{name} job '{job_id}': pip runs outside the 'Install oin-gitops' step"
+                )
 
 
 def test_ci_workflow(docs: dict[Path, Any]) -> None:

@@ -78,9 +78,9 @@ HOSTILE = [
         "yaml-number-range",
         3,
         12,
-        "the number 123456789012345678901234567890 is too large to use",
+        "this unquoted number is too large to use",
     ),
-    ("big-float", "yaml-number-range", 2, 29, "the number 1e400 is too large to use"),
+    ("big-float", "yaml-number-range", 2, 29, "this unquoted number is too large to use"),
     ("deep-nesting", "yaml-too-deep", 4, 38, "the YAML is nested more than 32 levels deep"),
     ("empty", "file-empty", 1, 1, "the file is empty"),
     ("comments-only", "file-empty", 1, 1, "the file is empty"),
@@ -98,7 +98,13 @@ HOSTILE = [
         1,
         "the top level of the file is a text value, not a mapping of keys",
     ),
-    ("invalid-date", "yaml-syntax", 1, 11, "'2024-02-30' looks like a date but is not a valid one"),
+    (
+        "invalid-date",
+        "yaml-syntax",
+        1,
+        11,
+        "this unquoted value looks like a date but is not a valid one",
+    ),
     (
         "number-key",
         "yaml-key-type",
@@ -148,9 +154,7 @@ def test_very_deep_nesting_never_recurses(opener: bytes) -> None:
 def test_huge_digit_string_is_refused_not_crashed() -> None:
     found = _problem(b"index: " + b"9" * 5000 + b"\n")
     assert found.rule == "yaml-number-range"
-    assert found.message.startswith("the number 9999") and found.message.endswith(
-        "... is too large to use"
-    )
+    assert found.message == "this unquoted number is too large to use"
 
 
 def test_bom_is_accepted_and_yaml_1_2_keeps_words_as_text() -> None:

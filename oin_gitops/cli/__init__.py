@@ -21,6 +21,7 @@ from oin_gitops.cli import secrets as secrets_command
 from oin_gitops.cli import status as status_command
 from oin_gitops.cli.common import EXIT_INTERNAL, EXIT_USAGE
 from oin_gitops.config import ConfigError
+from oin_gitops.reporters.safe import printable
 from oin_gitops.reporters.text import render_diagnostic
 from oin_gitops.sources import SourceError
 
@@ -77,13 +78,13 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("oin-gitops: the configuration is invalid; fix it and run again.", err=True)
         sys.exit(EXIT_USAGE)
     except SourceError as exc:
-        click.echo(f"oin-gitops: {exc}", err=True)
+        click.echo(printable(f"oin-gitops: {exc}"), err=True)
         sys.exit(EXIT_USAGE)
     except Exception as exc:
         if show_traceback:
             traceback.print_exc()
         click.echo(
-            f"oin-gitops: internal error: {type(exc).__name__}: {exc}\n"
+            printable(f"oin-gitops: internal error: {type(exc).__name__}: {exc}") + "\n"
             "Run again with --traceback for details, and report it with that output.",
             err=True,
         )

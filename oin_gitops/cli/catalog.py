@@ -15,6 +15,7 @@ from oin_gitops import engine
 from oin_gitops.cli.common import EXIT_FINDINGS, EXIT_OK, is_repository, repository_or_fail
 from oin_gitops.config import load_config
 from oin_gitops.diagnostics import Severity
+from oin_gitops.reporters.safe import printable
 from oin_gitops.reporters.text import render_diagnostic
 from oin_gitops.rules import BY_ID
 from oin_gitops.sources import DiskSource
@@ -58,9 +59,9 @@ def _root(repo: Path | None) -> Path:
 
 def _tell(catalog: Catalog) -> None:
     for notice in catalog.notices:
-        click.echo(f"oin-gitops: notice: {notice}", err=True)
+        click.echo(printable(f"oin-gitops: notice: {notice}"), err=True)
     for slug in catalog.skipped:
-        click.echo(f"oin-gitops: skipped {slug}: it has lint errors.", err=True)
+        click.echo(printable(f"oin-gitops: skipped {slug}: it has lint errors."), err=True)
 
 
 @click.group()

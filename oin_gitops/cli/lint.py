@@ -69,10 +69,13 @@ def _config(source: DiskSource, config_file: Path | None) -> Config:
 
 
 def _emit(text: str, output: Path | None) -> None:
+    """Write the report. A lone surrogate (Python's stand-in for a byte of a file name that is
+    not UTF-8) cannot be encoded: it is written as its backslash escape, ``\\udce9``, rather
+    than failing the run once the lint is done."""
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(text, encoding="utf-8", errors="backslashreplace")
 
 
 def _report_to_actions(report: Report) -> None:

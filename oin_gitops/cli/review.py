@@ -38,13 +38,9 @@ def _github_options(command: Callable[..., Any]) -> Callable[..., Any]:
             metavar="TOKEN",
             help="A token that may write labels, comments and statuses (default: $GITHUB_TOKEN).",
         ),
-        click.option(
-            "--bot-login",
-            envvar="OIN_GITOPS_BOT_LOGIN",
-            default="github-actions[bot]",
-            show_default=True,
-            help="The login the bot comments as (its sticky comment is found by it).",
-        ),
+        # Deprecated: the bot finds its comments by their hidden marker, whatever account
+        # posts them. Accepted (old workflows pass it) and ignored, with a warning.
+        click.option("--bot-login", envvar="OIN_GITOPS_BOT_LOGIN", hidden=True),
     ]
     options += [
         click.option(
@@ -63,6 +59,15 @@ def _github_options(command: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Seconds between write requests (avoids secondary rate limits).",
         ),
+        click.option(
+            "--checkout",
+            envvar="OIN_GITOPS_CHECKOUT",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="A clone of the repository holding the base branch (the workflow's checkout): "
+            "the other submissions are read from it instead of one API request each. Without "
+            "it, or when it does not hold the base branch's current tree, they are read "
+            "through the API.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -73,15 +78,23 @@ def _syncer(
     repository: str | None,
     api_url: str,
     token: str | None,
-    bot_login: str,
+    bot_login: str | None,
     request_spacing: float,
     write_spacing: float,
+    checkout: Path | None = None,
 ) -> Syncer:
     from oin_gitops.cli.actions import context_from
     from oin_gitops.github.client import Settings, connect
     from oin_gitops.github.facts import Reader
     from oin_gitops.github.sync import Syncer
 
+    if bot_login is not None:
+        click.echo(
+            "oin-gitops: warning: --bot-login (OIN_GITOPS_BOT_LOGIN) is ignored and will be "
+            "removed: the bot finds its comments by their hidden marker, whatever account "
+            "posts them.",
+            err=True,
+        )
     if not token:
         raise click.UsageError("no GitHub token: set GITHUB_TOKEN or pass --token.")
     if not repository or "/" not in repository:
@@ -98,9 +111,8 @@ def _syncer(
     client, repo = connect(settings)
     env = {**os.environ, "GITHUB_REPOSITORY": repository}
     return Syncer(
-        Reader(client, repo),
+        Reader(client, repo, checkout=checkout),
         clock=lambda: datetime.now(UTC),
-        bot_login=bot_login,
         context=context_from(env),
     )
 
@@ -169,12 +181,12 @@ def sync(number: int | None, every: bool, full: bool, head_sha: str | None, **gi
 
     def run() -> None:
         syncer = _syncer(**github)
-        from oin_gitops.github.sync import sync_all
+        from oin_gitops.github.sync import sync_all, sync_one
 
         outcomes = (
             sync_all(syncer, quiet_hours=None if full else 2)
             if every
-            else [syncer.sync(number or 0, head_sha)]
+            else sync_one(syncer, number or 0, head_sha)
         )
         for outcome in outcomes:
             wrote = "; ".join(outcome.writes) or "nothing to write"

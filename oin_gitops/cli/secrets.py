@@ -17,9 +17,11 @@ from oin_gitops import schemas, secrets, yamlio
 from oin_gitops.cli.common import find_repository
 from oin_gitops.config import CONFIG_FILE, load_config
 from oin_gitops.diagnostics import Diagnostic
+from oin_gitops.reporters.safe import visible
 from oin_gitops.rules import BY_ID
 from oin_gitops.schema_check import field_name
 from oin_gitops.sources import DiskSource
+from oin_gitops.submission import SLUG, SUBMISSIONS
 
 PRIVATE_KEY_ENV = "OIN_GITOPS_PRIVATE_KEY"
 DEFAULT_FIELD = {"submission.yaml": "test_account.password"}
@@ -90,6 +92,17 @@ def _field(path: Path, field: str | None) -> tuple[str, tuple[str, ...]]:
     return schema_name, allowed[chosen]
 
 
+def _place(path: Path, pointer: tuple[str, ...]) -> secrets.Place:
+    """The place a value of ``path`` is sealed for: its folder's slug, its file and field."""
+    folder = Path(os.path.abspath(path)).parent
+    if folder.parent.name != SUBMISSIONS or not SLUG.fullmatch(folder.name):
+        raise click.UsageError(
+            f"{path} is not in a submission folder: a sealed value is bound to its submission, "
+            f"so FILE must be at {SUBMISSIONS}/<slug>/{path.name}."
+        )
+    return secrets.Place.at(folder.name, path.name, field_name(pointer))
+
+
 def _read_value() -> str:
     if sys.stdin.isatty():
         value = click.prompt("Value to seal", hide_input=True, confirmation_prompt=True)
@@ -140,12 +153,16 @@ def seal(file: Path, field: str | None, public_key: str | None) -> None:
     changes in FILE: comments, quoting and every other byte stay as they were. FIELD defaults to
     test_account.password in submission.yaml.
 
+    The sealed value is bound to FILE's submission (the folder submissions/<slug>/) and to FIELD:
+    it opens only there, so seal each value in its own place and never copy or edit one.
+
     \b
     Examples:
       oin-gitops seal submissions/acme-notes/submission.yaml
       oin-gitops seal submissions/acme-notes/scim.yaml auth.api_token < token.txt
     """
     _, pointer = _field(file, field)
+    place = _place(file, pointer)
     key = _public_key(file, public_key)
     data, text = _load(file)
     span = yamlio.scalar_span(text, pointer)
@@ -153,27 +170,70 @@ def seal(file: Path, field: str | None, public_key: str | None) -> None:
         raise click.UsageError(
             f"{file} has no value at '{field_name(pointer)}'; add the key first (e.g. with TODO)."
         )
-    sealed = secrets.seal(_read_value(), key)
+    try:
+        sealed = secrets.seal(_read_value(), key, place)
+    except secrets.SecretError as exc:
+        raise click.UsageError(f"{exc}.") from None
     updated = text[: span[0]] + json.dumps(sealed) + text[span[1] :]
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     file.write_bytes(bom + updated.encode("utf-8"))
     click.echo(f"Sealed '{field_name(pointer)}' in {file} for key {secrets.key_id(key)}.")
 
 
+def stdout_is_terminal() -> bool:
+    """Whether standard output is a terminal (tests emulate one by replacing this)."""
+    return click.get_text_stream("stdout").isatty()
+
+
+def _print_secret(value: str, to_pipe: bool) -> None:
+    """A secret goes to a terminal, with control characters shown as escapes so the value
+    cannot clear the screen or write the clipboard; or, only when asked, exactly to a pipe."""
+    if not stdout_is_terminal():
+        if not to_pipe:
+            raise click.UsageError(
+                "unseal prints a secret only to a terminal, so that it never lands in a log "
+                "or a file; to pipe it into another command (such as 'oin-gitops seal' when "
+                "rotating the key), add --pipe."
+            )
+        click.echo(value)
+        return
+    shown = visible(value)
+    if shown != value:
+        click.echo(
+            "oin-gitops: the value holds control characters, shown as escapes such as \\x1b; "
+            "ask the ISV to seal a value without them.",
+            err=True,
+        )
+    click.echo(shown)
+
+
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("field", required=False)
-def unseal(file: Path, field: str | None) -> None:
+@click.option(
+    "--pipe",
+    "to_pipe",
+    is_flag=True,
+    help="Print the value exactly even when standard output is not a terminal, to pipe it "
+    "into another command (such as 'oin-gitops seal' when rotating the key). Without it, "
+    "unseal refuses to print anywhere but a terminal.",
+)
+def unseal(file: Path, field: str | None, to_pipe: bool) -> None:
     """Print a sealed secret of FILE in plain text (for OIN reviewers).
 
     The private key is read from the environment variable OIN_GITOPS_PRIVATE_KEY (the base64
-    text that 'oin-gitops keygen' wrote). FIELD defaults to test_account.password.
+    text that 'oin-gitops keygen' wrote). FIELD defaults to test_account.password. Keep FILE in
+    a folder submissions/<slug>/ named after its submission: a value sealed for another
+    submission or another field is refused, never printed. The value is printed to a terminal
+    only (control characters shown as escapes); --pipe prints it exactly into a pipe.
 
     \b
     Examples:
       OIN_GITOPS_PRIVATE_KEY="$(cat ~/oin-reviewers.key)" oin-gitops unseal submissions/acme-notes/submission.yaml
+      oin-gitops unseal --pipe submissions/acme-notes/submission.yaml | oin-gitops seal submissions/acme-notes/submission.yaml
     """
     _, pointer = _field(file, field)
+    place = _place(file, pointer)
     text = os.environ.get(PRIVATE_KEY_ENV, "").strip()
     if not text:
         raise click.UsageError(f"set {PRIVATE_KEY_ENV} to the reviewers' private key.")
@@ -181,8 +241,10 @@ def unseal(file: Path, field: str | None) -> None:
     assert isinstance(document, yamlio.Document)
     try:
         value = document.get(pointer)
-        click.echo(secrets.unseal(str(value), secrets.private_key(text)))
     except (KeyError, IndexError, TypeError):
         raise click.UsageError(f"{file} has no value at '{field_name(pointer)}'.") from None
+    try:
+        plain = secrets.unseal(str(value), secrets.private_key(text), place)
     except secrets.SecretError as exc:
         raise click.UsageError(f"cannot unseal '{field_name(pointer)}': {exc}.") from None
+    _print_secret(plain, to_pipe)

@@ -8,8 +8,10 @@ pull request, so a submission cannot switch its own rules off.
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from github import Github, GithubException
@@ -25,11 +27,24 @@ from oin_gitops.github.source import TreeSource
 from oin_gitops.review.model import Facts, Review, Reviewers, Verdict
 from oin_gitops.rules import BY_ID
 from oin_gitops.schemas import PROTOCOL_FILES
-from oin_gitops.sources import MemorySource, join
+from oin_gitops.sources import (
+    GitSource,
+    IndexedSource,
+    Kind,
+    MemorySource,
+    OverlaySource,
+    Source,
+    join,
+)
 from oin_gitops.submission import SUBMISSION_FILE, SUBMISSIONS
 
 PUBLISH_CONTEXT = "oin/publish"
+
 PUBLISHED_LABEL = "oin/published"
+
+
+class IncompleteView(Exception):
+    """The bot cannot see the whole change or tree; it gives no verdict, and says why."""
 
 
 @dataclass
@@ -48,8 +63,10 @@ class Reader:
 
     client: Github
     repo: Repository
+    checkout: Path | None = None
     _config: Config | None = None
     _trees: dict[str, TreeSource] = field(default_factory=dict)
+    _bases: dict[str, IndexedSource] = field(default_factory=dict)
     _teams: dict[str, frozenset[str]] = field(default_factory=dict)
     _orgs: dict[int, str | None] = field(default_factory=dict)
     _open: list[PullRequest] | None = None
@@ -79,12 +96,43 @@ class Reader:
         return load_config(MemorySource({CONFIG_FILE: content}), frozenset(BY_ID))
 
     def tree(self, ref: str) -> TreeSource:
+        """The whole tree of ``ref`` through the API (one request; blobs are read lazily)."""
         if ref not in self._trees:
-            elements = self.repo.get_git_tree(ref, recursive=True).tree
+            tree = self.repo.get_git_tree(ref, recursive=True)
+            if tree.raw_data.get("truncated"):
+                raise IncompleteView(
+                    f"GitHub returned only part of the tree of {ref[:12]} (too many files "
+                    "for one listing); run the bot with --checkout, a clone of the repository"
+                )
             self._trees[ref] = TreeSource(
-                list(elements), lambda sha: self.repo.get_git_blob(sha).content
+                list(tree.tree), lambda sha: self.repo.get_git_blob(sha).content
             )
         return self._trees[ref]
+
+    def base(self, pr: PullRequest) -> IndexedSource:
+        """The tree the pull request merges into: the base branch as it is now while the pull
+        request is open (a name published since it was opened counts), the base it was merged
+        into once it is closed. Read from the local ``checkout`` when it holds that tree
+        (no API request per file), else through the API."""
+        ref = pr.base.sha if pr.state == "closed" else pr.base.ref
+        if ref not in self._bases:
+            commit = self.repo.get_commit(ref)
+            tree_sha = commit.commit.tree.sha
+            local = self._local(tree_sha)
+            self._bases[ref] = local if local is not None else self.tree(tree_sha)
+        return self._bases[ref]
+
+    def _local(self, tree_sha: str) -> GitSource | None:
+        """The tree ``tree_sha`` from the local clone, when the clone has it: trees are named
+        by their content, so the same sha is the same files."""
+        if self.checkout is None:
+            return None
+        found = subprocess.run(
+            ["git", "-C", str(self.checkout), "cat-file", "-e", f"{tree_sha}^{{tree}}"],
+            capture_output=True,
+            check=False,
+        )
+        return GitSource(self.checkout, tree_sha) if found.returncode == 0 else None
 
     def reviewers(self) -> Reviewers:
         return Reviewers(
@@ -113,16 +161,20 @@ class Reader:
     def read(self, number: int) -> PullData:
         """Every fact of pull request ``number``, read fresh."""
         pr = self.repo.get_pull(number)
-        change = ChangeSet(
-            tuple(
-                Changed(f.status[:1].upper(), f.filename, f.previous_filename)
-                for f in pr.get_files()
-            ),
-            pr.user.login,
-        )
+        change, blind = self._change(pr)
         slugs = change.slugs()
-        report = self._lint(pr, change) if slugs else None
-        kinds, protocols = self._kinds(pr, slugs)
+        report = None
+        kinds: set[str] = set()
+        protocols: set[str] = set()
+        if slugs and not blind:
+            try:
+                report = self._lint(pr, change)
+                kinds, protocols = self._kinds(pr, slugs)
+            except IncompleteView as exc:
+                blind = [str(exc)]
+        problems = list(blind)
+        if pr.state == "open" and slugs and not blind:
+            problems += self._problems(pr, slugs)
         facts = Facts(
             number=pr.number,
             author=pr.user.login,
@@ -134,27 +186,55 @@ class Reader:
             lint_errors=report.errors if report else 0,
             reviews=tuple(_review(r) for r in pr.get_reviews()),
             reviewers=self.reviewers(),
-            submission=bool(slugs),
+            submission=bool(slugs) or bool(blind),
             kinds=frozenset(kinds),
             protocols=frozenset(protocols),
-            problems=tuple(self._problems(pr, slugs, kinds)) if pr.state == "open" else (),
+            problems=tuple(problems) if pr.state == "open" else (),
         )
         return PullData(pr, facts, report, slugs)
 
+    def _change(self, pr: PullRequest) -> tuple[ChangeSet, list[str]]:
+        """The pull request's changed files, and why the bot cannot see all of them (then it
+        gives no verdict): more files than ``limits.max_files_per_pr`` (not even listed), or a
+        listing shorter than the count GitHub reports (it lists at most 3,000)."""
+        limit = self.config.max_files_per_pr
+        if pr.changed_files > limit:
+            return ChangeSet((), pr.user.login), [
+                f"this pull request changes {pr.changed_files:,} files and the review bot "
+                f"reads at most {limit:,} (limits.max_files_per_pr); split it into pull "
+                "requests of one submission each"
+            ]
+        files = [
+            Changed(f.status[:1].upper(), f.filename, f.previous_filename) for f in pr.get_files()
+        ]
+        change = ChangeSet(tuple(files), pr.user.login)
+        if len(files) < pr.changed_files:
+            return change, [
+                f"GitHub listed {len(files):,} of the {pr.changed_files:,} files this pull "
+                "request changes, so the review bot cannot check the rest; split it into pull "
+                "requests of one submission each"
+            ]
+        return change, []
+
+    def merged(self, pr: PullRequest, change: ChangeSet) -> OverlaySource:
+        """The merge result: the base tree with the pull request's changed files applied."""
+        return OverlaySource(self.base(pr), self.tree(pr.head.sha), change.paths())
+
     def _lint(self, pr: PullRequest, change: ChangeSet) -> Report:
-        """Lint the changed submission folders of the head, in memory, with the base's config."""
-        head = self.tree(pr.head.sha)
-        return engine.lint(head.restricted(change.slugs()), self.config, change=change)
+        """Lint the merge result exactly as ``lint --changed-since BASE`` lints a checkout of it:
+        the changed folders, the repository rules against every other submission, the change
+        rules; with the base branch's configuration."""
+        return engine.lint(self.merged(pr, change), self.config, change=change)
 
     def _kinds(self, pr: PullRequest, slugs: list[str]) -> tuple[set[str], set[str]]:
         """New, update, removal, migration: against the pull request's base commit, so a merged
         pull request keeps the kinds it had (its folder is on the branch by then)."""
-        head, base = self.tree(pr.head.sha), self.tree(pr.base.sha)
+        head, base = self.tree(pr.head.sha), self.base(pr)
         kinds: set[str] = set()
         protocols: set[str] = set()
         for slug in slugs:
             folder = join(SUBMISSIONS, slug)
-            on_base, on_head = base.has_folder(folder), head.has_folder(folder)
+            on_base, on_head = base.kind(folder) is Kind.DIR, head.has_folder(folder)
             if on_head:
                 kinds.add("update" if on_base else "new")
                 if not on_base and _field(head, slug, ("app", "existing_oin_app")):
@@ -176,10 +256,10 @@ class Reader:
         status = self.repo.get_commit(pr.merge_commit_sha).get_combined_status()
         return any(s.context == PUBLISH_CONTEXT and s.state == "success" for s in status.statuses)
 
-    def _problems(self, pr: PullRequest, slugs: list[str], kinds: set[str]) -> list[str]:
+    def _problems(self, pr: PullRequest, slugs: list[str]) -> list[str]:
         """Rules that need GitHub facts; owners are those on the base branch now."""
         problems: list[str] = []
-        head, base = self.tree(pr.head.sha), self.tree(pr.base.ref)
+        head, base = self.tree(pr.head.sha), self.base(pr)
         for slug in slugs:
             problems += self._ownership(pr.user.login, slug, head, base)
         org = _field(head, slugs[0], ("owners", "okta_org")) if len(slugs) == 1 else None
@@ -187,8 +267,10 @@ class Reader:
             problems += self._limit(pr, org)
         return problems
 
-    def _ownership(self, author: str, slug: str, head: TreeSource, base: TreeSource) -> list[str]:
-        if not base.has_folder(join(SUBMISSIONS, slug)):
+    def _ownership(
+        self, author: str, slug: str, head: TreeSource, base: IndexedSource
+    ) -> list[str]:
+        if base.kind(join(SUBMISSIONS, slug)) is not Kind.DIR:
             return []
         owners = _field(base, slug, ("owners", "github"))
         allowed = self._logins(owners if isinstance(owners, list) else [])
@@ -211,10 +293,11 @@ class Reader:
         return problems
 
     def _limit(self, pr: PullRequest, org: str) -> list[str]:
-        """The open-submission limit per dev org: older open pull requests come first."""
+        """The open-submission limit per dev org: older open pull requests come first (opened
+        in the same second: the lower number first), so exactly ``limit`` of them go ahead."""
         limit = self.config.open_submissions_per_org
         older = [
-            p for p in self.open_pulls() if p.number != pr.number and p.created_at <= pr.created_at
+            p for p in self.open_pulls() if (p.created_at, p.number) < (pr.created_at, pr.number)
         ]
         same = [p.number for p in older if self._org_of(p) == org]
         if len(same) < limit:
@@ -236,10 +319,10 @@ class Reader:
         return self._orgs[pr.number]
 
 
-def _field(tree: TreeSource, slug: str, pointer: tuple[str, ...]) -> Any:
+def _field(tree: Source, slug: str, pointer: tuple[str, ...]) -> Any:
     """A value of a submission.yaml in ``tree``, or None when absent or unreadable."""
     path = join(SUBMISSIONS, slug, SUBMISSION_FILE)
-    if tree.kind(path).value != "file" or tree.size(path) > yamlio.MAX_BYTES:
+    if tree.kind(path) is not Kind.FILE or tree.size(path) > yamlio.MAX_BYTES:
         return None
     document = yamlio.parse(tree.read(path), path)
     if not isinstance(document, yamlio.Document):

@@ -23,6 +23,7 @@ class TreeSource(IndexedSource):
         super().__init__({e.path: _KINDS.get(e.mode, Kind.OTHER) for e in blobs})
         self._elements = {e.path: e for e in blobs}
         self._fetch = fetch
+        self._read: dict[str, bytes] = {}
 
     def size(self, path: str) -> int:
         return int(self._elements[path].size or 0)
@@ -31,13 +32,9 @@ class TreeSource(IndexedSource):
         element = self._elements[path]
         if self.kind(path) is not Kind.FILE or self.size(path) > MAX_BLOB_BYTES:
             raise OSError(f"{path} is not a regular file of readable size")
-        return base64.b64decode(self._fetch(element.sha))
+        if element.sha not in self._read:  # rules and facts read submission.yaml repeatedly
+            self._read[element.sha] = base64.b64decode(self._fetch(element.sha))
+        return self._read[element.sha]
 
     def has_folder(self, folder: str) -> bool:
         return self.kind(folder) is Kind.DIR
-
-    def restricted(self, slugs: list[str]) -> TreeSource:
-        """The same tree limited to some submission folders (nothing else is ever fetched)."""
-        prefixes = tuple(f"submissions/{slug}/" for slug in slugs)
-        kept = [e for e in self._elements.values() if e.path.startswith(prefixes)]
-        return TreeSource(kept, self._fetch)

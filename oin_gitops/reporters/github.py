@@ -1,7 +1,10 @@
 """GitHub Actions log output: workflow-command annotations, one log group per file, a summary.
 
-Escaping follows @actions/core (``command.ts``) exactly, so GitHub's runner decodes every value
-back to the original text and no user text can end a command or start a new one.
+Submission text (messages, help, paths) is first made ``safe.visible``: a line break, ESC or
+bidi control in it is shown as ``\\n``, ``\\x1b``, ``\\u202e``, never passed on. Escaping then
+follows @actions/core (``command.ts``) exactly, so GitHub's runner decodes every value back to
+that text, and no text can end a command or start a new one; a ``%0A`` in a message is the
+reporter's own line break between message and help. ``##[`` becomes ``##%5B`` everywhere.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from oin_gitops.diagnostics import Diagnostic, Report, Severity
-from oin_gitops.reporters import text
+from oin_gitops.reporters import safe, text
 from oin_gitops.reporters.context import Context
 
 # GitHub shows at most this many annotations of each level per step; the rest are dropped.
@@ -34,7 +37,7 @@ def plain(line: str) -> str:
     Besides line breaks, the runner also treats a line starting with ``::`` (after leading
     spaces) and a ``##[name]`` anywhere in a line as commands; both are percent-encoded too.
     """
-    escaped = escape_data(line).replace("##[", "##%5B")
+    escaped = escape_data(line).replace(safe.LEGACY_COMMAND, "##%5B")
     stripped = escaped.lstrip()
     if stripped.startswith("::"):
         escaped = escaped[: len(escaped) - len(stripped)] + "%3A" + stripped[1:]
@@ -42,18 +45,24 @@ def plain(line: str) -> str:
 
 
 def command(name: str, properties: Iterable[tuple[str, object]], message: str) -> str:
-    """``::name key=value,...::message``, leaving out properties that are None."""
+    """``::name key=value,...::message``, leaving out properties that are None.
+
+    The runner would also read a legacy ``##[`` inside the line, so that becomes ``##%5B``.
+    """
     pairs = [
         f"{key}={escape_property(str(value))}" for key, value in properties if value is not None
     ]
-    return f"::{name}{' ' + ','.join(pairs) if pairs else ''}::{escape_data(message)}"
+    line = f"::{name}{' ' + ','.join(pairs) if pairs else ''}::{escape_data(message)}"
+    return line.replace(safe.LEGACY_COMMAND, "##%5B")
 
 
 def annotation(diagnostic: Diagnostic) -> str:
     level = diagnostic.severity.value
-    message = diagnostic.message + (f"\n{diagnostic.help}" if diagnostic.help else "")
+    message = safe.visible(diagnostic.message)
+    if diagnostic.help:
+        message += "\n" + safe.visible(diagnostic.help)
     properties = [
-        ("file", diagnostic.path),
+        ("file", safe.visible(diagnostic.path)),
         ("line", diagnostic.line),
         ("col", diagnostic.column),
         ("endLine", diagnostic.end_line),
@@ -65,13 +74,7 @@ def annotation(diagnostic: Diagnostic) -> str:
 
 def log_lines(diagnostic: Diagnostic) -> list[str]:
     """The text reporter's lines for a finding that gets no annotation."""
-    lines = [
-        f"{text.location(diagnostic)}: {diagnostic.severity.value}: "
-        f"{diagnostic.message} [{diagnostic.rule}]"
-    ]
-    if diagnostic.help:
-        lines.append(f"    help: {diagnostic.help}")
-    return [plain(line) for line in lines]
+    return [plain(line) for line in text.diagnostic_lines(diagnostic)]
 
 
 def limits(report: Report) -> dict[Severity, int]:
@@ -125,7 +128,7 @@ def render(report: Report, context: Context | None = None) -> str:
     chosen = annotated(report)
     lines: list[str] = []
     for path, indexes in groups(report).items():
-        lines.append(command("group", [], path))
+        lines.append(command("group", [], safe.visible(path)))
         for index in indexes:
             diagnostic = report.diagnostics[index]
             if index in chosen:

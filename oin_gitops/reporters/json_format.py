@@ -1,11 +1,14 @@
-"""Machine-readable report; the shape is documented in docs/json-output.md and kept stable."""
+"""Machine-readable report; the shape is documented in docs/json-output.md and kept stable.
+
+Strings hold the findings' text exactly; ``safe.json_text`` writes them so that the document
+is safe to print (control and bidi characters and ``##[`` as JSON escapes).
+"""
 
 from __future__ import annotations
 
-import json
-
 from oin_gitops import __version__
 from oin_gitops.diagnostics import Report
+from oin_gitops.reporters import safe
 from oin_gitops.reporters.context import Context
 
 FORMAT_VERSION = 1
@@ -20,4 +23,4 @@ def render(report: Report, context: Context | None = None) -> str:
         "summary": {"submissions": len(report.submissions), **counts},
         "diagnostics": [d.to_dict() for d in report.diagnostics],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return safe.json_text(document) + "\n"

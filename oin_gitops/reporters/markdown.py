@@ -1,17 +1,17 @@
 """GitHub-flavoured Markdown report: the job summary and the body of the sticky PR comment.
 
 Messages, help, paths and slugs come from submissions, so every one of them goes through
-``escape_markdown``: a submission must not be able to add Markdown, HTML, links or @mentions.
+``escape_markdown``: a submission must not be able to add Markdown, HTML, links or @mentions,
+and its control and bidi characters are shown as escapes (``safe.visible``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from oin_gitops.diagnostics import Diagnostic, Report, Severity
-from oin_gitops.reporters import text
+from oin_gitops.reporters import safe, text
 from oin_gitops.reporters.context import Context
 
 SUBMISSIONS = "submissions"
@@ -44,8 +44,9 @@ def _link_starts_here(value: str, index: int) -> bool:
 
 
 def escape_markdown(text: str) -> str:
-    """``text`` as inert Markdown: shown as written, on one line, safe inside a table cell."""
-    flat = _LINE_BREAKS.sub(" ", text)
+    """``text`` as inert Markdown: shown as written, on one line, safe inside a table cell;
+    line breaks become spaces, other control and bidi characters ``safe.visible`` escapes."""
+    flat = safe.visible(_LINE_BREAKS.sub(" ", text))
     out: list[str] = []
     for index, char in enumerate(flat):
         if char in _ENTITIES:
@@ -61,7 +62,7 @@ def escape_markdown(text: str) -> str:
 
 def _href(url: str) -> str:
     """A link destination with nothing that could end it early (spaces, parentheses, <>)."""
-    return quote(url, safe=_URL_SAFE)
+    return safe.url_quote(url, _URL_SAFE)
 
 
 def _link(label: str, url: str | None) -> str:
@@ -83,7 +84,8 @@ def row(diagnostic: Diagnostic, context: Context) -> str:
     slug = slug_of(diagnostic.path)
     line = diagnostic.line
     where = _shown_path(diagnostic.path, slug) + (f":{line}" if line else "")
-    location = _link(escape_markdown(where), context.file_url(quote(diagnostic.path), line))
+    url = context.file_url(safe.url_quote(diagnostic.path), line)
+    location = _link(escape_markdown(where), url)
     rule_url = context.rule_url(diagnostic.rule)
     absolute = rule_url.startswith(("https://", "http://"))
     rule = _link(escape_markdown(diagnostic.rule), rule_url if absolute else None)

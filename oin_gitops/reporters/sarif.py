@@ -1,15 +1,19 @@
 """SARIF 2.1.0 for code-scanning tools: the rule registry as the driver's rules, one result
-per diagnostic. Keys are in a fixed order and the output is byte-for-byte deterministic."""
+per diagnostic. Keys are in a fixed order and the output is byte-for-byte deterministic.
+
+SARIF viewers show ``message.text`` to people, so submission text in it is ``safe.visible``
+(``\\x1b``, ``\\u202e``), and the log is written by ``safe.json_text``; artifact URIs are
+percent-encoded.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import quote
 
 from oin_gitops import __version__
 from oin_gitops.diagnostics import Diagnostic, Report, Severity
+from oin_gitops.reporters import safe
 from oin_gitops.reporters.context import Context
 from oin_gitops.rules import RULES, Rule
 
@@ -56,10 +60,12 @@ def region(diagnostic: Diagnostic) -> dict[str, int] | None:
 
 
 def message(diagnostic: Diagnostic, rule: Rule | None) -> str:
-    """The message, and the finding's own help when it says more than the rule's."""
+    """The message, and the finding's own help when it says more than the rule's; submission
+    text is made ``safe.visible``, the line break before the help is the reporter's own."""
+    text = safe.visible(diagnostic.message)
     if diagnostic.help and (rule is None or diagnostic.help != rule.help):
-        return f"{diagnostic.message}\nHow to fix: {diagnostic.help}"
-    return diagnostic.message
+        return f"{text}\nHow to fix: {safe.visible(diagnostic.help)}"
+    return text
 
 
 def result(diagnostic: Diagnostic, index: dict[str, int], rules: Sequence[Rule]) -> dict[str, Any]:
@@ -71,7 +77,7 @@ def result(diagnostic: Diagnostic, index: dict[str, int], rules: Sequence[Rule])
     rule = rules[position] if position is not None else None
     entry["message"] = {"text": message(diagnostic, rule)}
     physical: dict[str, Any] = {
-        "artifactLocation": {"uri": quote(diagnostic.path, safe="/"), "uriBaseId": URI_BASE}
+        "artifactLocation": {"uri": safe.url_quote(diagnostic.path), "uriBaseId": URI_BASE}
     }
     span = region(diagnostic)
     if span:
@@ -105,4 +111,4 @@ def render(report: Report, context: Context | None = None, rules: Sequence[Rule]
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return safe.json_text(log) + "\n"

@@ -1,13 +1,19 @@
-"""Plain-text report for terminals and logs: one finding per block, then a summary line."""
+"""Plain-text report for terminals and logs: one finding per block, then a summary line.
+
+Submission text is shown through ``safe.visible`` and every line through ``safe.inert``, so a
+report printed to a terminal or a CI log cannot move the cursor, reorder text or run a command.
+"""
 
 from __future__ import annotations
 
 from oin_gitops.diagnostics import Diagnostic, Report
+from oin_gitops.reporters import safe
 from oin_gitops.reporters.context import Context
 
 
 def location(diagnostic: Diagnostic) -> str:
-    parts = [diagnostic.path]
+    """``path:line:column`` as far as known, the path made ``visible``."""
+    parts = [safe.visible(diagnostic.path)]
     if diagnostic.line is not None:
         parts.append(str(diagnostic.line))
         if diagnostic.column is not None:
@@ -28,13 +34,20 @@ def summary(report: Report) -> str:
     )
 
 
-def render_diagnostic(diagnostic: Diagnostic) -> str:
+def diagnostic_lines(diagnostic: Diagnostic) -> list[str]:
+    """The finding's lines, submission text made ``visible``; each line still needs the
+    output's own guard against commands (``safe.inert`` here, ``github.plain`` in logs)."""
     lines = [
-        f"{location(diagnostic)}: {diagnostic.severity.value}: {diagnostic.message} [{diagnostic.rule}]"
+        f"{location(diagnostic)}: {diagnostic.severity.value}: "
+        f"{safe.visible(diagnostic.message)} [{diagnostic.rule}]"
     ]
     if diagnostic.help:
-        lines.append(f"    help: {diagnostic.help}")
-    return "\n".join(lines)
+        lines.append(f"    help: {safe.visible(diagnostic.help)}")
+    return lines
+
+
+def render_diagnostic(diagnostic: Diagnostic) -> str:
+    return "\n".join(safe.inert(line) for line in diagnostic_lines(diagnostic))
 
 
 def render(report: Report, context: Context | None = None) -> str:

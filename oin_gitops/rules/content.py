@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from oin_gitops import schemas
 from oin_gitops.rules.base import Finding, submission_rule
-from oin_gitops.schema_check import field_name, is_placeholder
+from oin_gitops.schema_check import field_name, placeholder_in
+from oin_gitops.schemas import FILE_SCHEMAS
 from oin_gitops.submission import Submission
 from oin_gitops.yamlio import Pointer
 
@@ -26,23 +28,53 @@ def walk(data: Any) -> Iterator[tuple[Pointer, Any]]:
         stack.extend(reversed(children))
 
 
+PRIVATE_MARKS = ("x-oin-private", "x-oin-secret")
+
+
+def marked_at(schema_name: str, pointer: Pointer, marks: tuple[str, ...]) -> bool:
+    """Whether the schema gives the field at ``pointer``, or a mapping or list around it, one
+    of ``marks`` (such as ``x-oin-secret``)."""
+    return any(
+        len(marked) <= len(pointer)
+        and all(
+            part == "*" or part == step
+            for part, step in zip(marked, pointer[: len(marked)], strict=True)
+        )
+        for mark in marks
+        for marked in schemas.marked(schema_name, mark)
+    )
+
+
 @submission_rule(
     id="placeholder",
-    summary="No value still holds a 'TODO' placeholder from 'oin-gitops new'.",
+    summary=(
+        "No value still holds a 'TODO' placeholder from 'oin-gitops new', or another "
+        "(TBD, FIXME, XXX, Lorem ipsum)."
+    ),
     help="Replace the placeholder with the real value; the comment above the key says what it is.",
 )
 def placeholder(submission: Submission) -> Iterator[Finding]:
-    """``oin-gitops new`` fills every field you must complete with a value starting ``TODO``.
+    """``oin-gitops new`` fills every field you must complete with ``TODO``. A value that holds
+    TODO, TBD, FIXME, XXX (or more x) or Lorem ipsum anywhere, in any case and as a whole word,
+    is not filled in yet: ``Free for 30 days. TODO: add pricing``, ``name: todo``, ``(TBD)``
+    and ``https://acme.example/tbd/saml`` are all reported, while ``Todoist`` and ``XXL`` are
+    not. Sealed values are never read. The message quotes the placeholder word, except in a
+    field the schemas mark private or secret (the test account, a SCIM token), which it names
+    only. ``oin-gitops status`` counts such values as unfilled.
 
-    Passes: ``name: Acme Notes``. Fails: ``name: "TODO: the app's name in the catalog"``.
+    Passes: ``name: Acme Notes``. Fails: ``name: "TODO: the app's name in the catalog"``,
+    ``description: Acme Notes keeps notes. Lorem ipsum dolor sit amet.``
     """
-    for document in submission.documents.values():
+    for name, document in submission.documents.items():
         for pointer, value in walk(document.data):
-            if is_placeholder(value):
-                line, column = document.position(pointer)
-                yield Finding(
-                    document.path,
-                    f"'{field_name(pointer)}' still holds the placeholder {str(value)[:60]!r}",
-                    line,
-                    column,
-                )
+            word = placeholder_in(value)
+            if word is None:
+                continue
+            line, column = document.position(pointer)
+            field = field_name(pointer)
+            message = (
+                f"'{field}' still holds a placeholder; the value of a private field is not shown"
+                if marked_at(FILE_SCHEMAS[name], pointer, PRIVATE_MARKS)
+                else f"'{field}' still holds the placeholder '{word}'"
+            )
+            yield Finding(document.path, message, line, column)

@@ -60,14 +60,16 @@ def _unreadable(text: str, line: int | None = None, column: int | None = None) -
 
 
 def inspect_evidence(submission: Submission) -> Iterator[tuple[str, Inspection]]:
-    """(name, inspection) of every certificate and metadata file in ``evidence/``."""
-    for name, kind in submission.entries.items():
-        lowered = name.lower()
-        if (
-            kind is Kind.FILE
-            and lowered.startswith(EVIDENCE + "/")
-            and lowered.endswith((*CERTIFICATE_SUFFIXES, METADATA_SUFFIX))
-        ):
+    """(name, inspection) of every certificate and metadata file in ``evidence/``; past
+    ``limits.max_evidence_files`` files nothing is read (the ``evidence-limits`` rule reports
+    the excess), so a folder of hundreds of files costs no more than the limit."""
+    files = [
+        name
+        for name, kind in submission.entries.items()
+        if kind is Kind.FILE and name.lower().startswith(EVIDENCE + "/")
+    ]
+    for name in files[: submission.config.max_evidence_files]:
+        if name.lower().endswith((*CERTIFICATE_SUFFIXES, METADATA_SUFFIX)):
             yield name, _inspect(submission, name)
 
 

@@ -5,15 +5,19 @@ SAML fields reference a tenant setting as ``org.<name>`` inside ``${...}``; OIDC
 ``'https://' + app.subdomain + '.acme.example/scim/v2'``. ``expressions`` finds every value of
 an expression field, and ``code`` keeps only the expression code of a value (literal text and
 quoted strings blanked), so a host name such as ``app.acme.example`` is never read as a variable.
+For the ``${...}`` of SAML and the ``{...}`` of OIDC, ``Expression.syntax`` says what keeps an
+expression from being read at all, and ``Expression.bare`` finds names written without a prefix.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from oin_gitops import schemas
 from oin_gitops.rules.base import Finding
 from oin_gitops.schema_check import field_name, is_placeholder
 from oin_gitops.submission import Submission
@@ -53,6 +57,22 @@ STATIC_URL = re.compile(r"\s*https?://[^\s'\"{}<>]*\s*", re.IGNORECASE)
 BARE_VARIABLE = re.compile(r"\s*(?:org|app)\.[A-Za-z_]\w*\s*")
 REFERENCE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\.([A-Za-z_]\w*)(\s*\()?")
 NAMESPACE_CALL = re.compile(r"(?<![\w.:])([A-Za-z_]\w*):([A-Za-z_]\w*)\s*\(")
+# Where SAML and OIDC expressions start; SCIM values are whole-value expressions instead.
+OPENERS = {SAML: "${", OIDC: "{"}
+# Operators and literals of the expression languages (JSTL EL in SAML, Okta EL elsewhere):
+# words that are never a variable.
+EL_WORDS = frozenset(
+    {"and", "or", "not", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod"}
+    | {"true", "false", "null", "empty", "instanceof"}
+)
+# A name on its own: not after '.' or ':' (a property, an fn: function) and not followed by
+# '.', '(' or ':name(' (a root such as org., a call, a namespace such as fn:).
+BARE_NAME = re.compile(r"(?<![\w.:])[A-Za-z_]\w*(?!\w|\s*[.(]|:\w+\s*\()")
+# org. or app. with no name after it, or with spaces around the dot.
+PREFIX_ONLY = re.compile(r"(?<![\w.])(org|app)\s*\.(?!\s*[A-Za-z_])")
+SPACED_PREFIX = re.compile(r"(?<![\w.])(org|app)(?:\s+\.\s*|\.\s+)([A-Za-z_]\w*)")
+# Two names side by side with only spaces between them, e.g. org.sub domain.
+SPACED_NAMES = re.compile(r"(?<![\w.:])([A-Za-z_][\w.]*)\s+(?=([A-Za-z_]\w*))")
 
 
 def code(value: str, *, plain: bool = False) -> str:
@@ -98,6 +118,70 @@ def references(text: str) -> list[Reference]:
 
 
 @dataclass(frozen=True)
+class Span:
+    """One ``${...}`` (SAML) or ``{...}`` (OIDC) of a value: as written, and its code."""
+
+    written: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Bare:
+    """A name used without the org./app. prefix, e.g. ``subdomain`` in ``${subdomain}``."""
+
+    name: str
+    span: Span
+
+    @property
+    def alone(self) -> bool:
+        """Whether the name is all the expression holds (``${subdomain}``)."""
+        return self.span.code.strip() == self.name
+
+
+def spans(value: str, opener: str) -> tuple[list[Span], bool]:
+    """The closed expressions of ``value``, and whether an ``opener`` is never closed."""
+    found: list[Span] = []
+    start = value.find(opener)
+    while start != -1:
+        inside = start + len(opener)
+        close = value.find("}", inside)
+        if close == -1 or "{" in value[inside:close]:
+            return found, True
+        code = LITERAL.sub(lambda match: " " * len(match.group()), value[inside:close])
+        # An OIDC {...} written SAML-style as ${...} is shown as written.
+        shown = start - 1 if value[start - 1 : start] == "$" and opener == "{" else start
+        found.append(Span(value[shown : close + 1], code))
+        start = value.find(opener, close + 1)
+    return found, False
+
+
+def syntax_problems(value: str, opener: str) -> list[str]:
+    """What keeps the expressions of ``value`` from being read, each as a message's end."""
+    found, unclosed = spans(value, opener)
+    problems = [f"opens {opener} without a closing }}"] if unclosed else []
+    for span in found:
+        problem = _span_problem(span)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _span_problem(span: Span) -> str | None:
+    if not span.code.strip():
+        return f"has an empty expression {span.written}"
+    prefix_only = PREFIX_ONLY.search(span.code)
+    if prefix_only:
+        return f"uses {prefix_only[1]}. without a tenant setting name in {span.written}"
+    spaced = SPACED_PREFIX.search(span.code)
+    if spaced:
+        return f"has a space inside {span.written}; write {spaced[1]}.{spaced[2]} without spaces"
+    for match in SPACED_NAMES.finditer(span.code):
+        if EL_WORDS.isdisjoint(match.groups()):
+            return f"has a space between {match[1]} and {match[2]} inside {span.written}"
+    return None
+
+
+@dataclass(frozen=True)
 class Expression:
     """One value of an expression field, with its file's protocol."""
 
@@ -128,6 +212,34 @@ class Expression:
         return [ref for ref in self.references if ref.root in VARIABLE_ROOTS and not ref.call]
 
     @property
+    def opener(self) -> str | None:
+        """``${`` or ``{`` for the SAML and OIDC fields whose expressions are delimited."""
+        return None if self.attribute else OPENERS.get(self.file)
+
+    @property
+    def syntax(self) -> list[str]:
+        """Syntax problems of the value's expressions (see ``syntax_problems``)."""
+        return syntax_problems(self.value, self.opener) if self.opener else []
+
+    @property
+    def bare(self) -> list[Bare]:
+        """Names used without a prefix, once each, in a value whose expressions can be read."""
+        if self.opener is None or self.syntax:
+            return []
+        found = {
+            match.group(): Bare(match.group(), span)
+            for span in spans(self.value, self.opener)[0]
+            for match in BARE_NAME.finditer(span.code)
+            if match.group() not in EL_WORDS
+        }
+        return list(found.values())
+
+    @property
+    def schema_accepts(self) -> bool:
+        """Whether the value matches its field's schema pattern (else the schema reports it)."""
+        return _schema_pattern(self.file, _schema_path(self.pointer)).search(self.value) is not None
+
+    @property
     def is_expression(self) -> bool:
         """Whether the schema took the value as an expression rather than a static URL."""
         return "${" in self.value or bool(self.variables)
@@ -150,6 +262,21 @@ def expressions(submission: Submission, *, placeholders: bool = False) -> Iterat
                     continue
                 if placeholders or not is_placeholder(value):
                     yield Expression(document, file, pointer, value, url)
+
+
+def _schema_path(pointer: tuple[str | int, ...]) -> tuple[str, ...]:
+    return tuple(
+        part
+        for key in pointer
+        for part in (("items",) if isinstance(key, int) else ("properties", key))
+    )
+
+
+@functools.cache
+def _schema_pattern(file: str, path: tuple[str, ...]) -> re.Pattern[str]:
+    """The ``pattern`` of a field's schema, references followed; a field without one takes all."""
+    node = schemas.subschema(schemas.FILE_SCHEMAS[file], path)
+    return re.compile(node.get("pattern", ""))
 
 
 def _resolve(data: Any, pattern: tuple[str, ...]) -> list[tuple[tuple[str | int, ...], Any]]:

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 
 from oin_gitops.diagnostics import Severity
 from oin_gitops.rules.base import Finding, Rule, submission_rule
-from oin_gitops.rules.logo_image import MAX_BYTES, SIZES, examine
+from oin_gitops.rules.logo_image import MAX_BYTES, SIZES, Logo, examine
+from oin_gitops.rules.structure import SHOWN_SIZES, SVG_HELP
 from oin_gitops.submission import Submission
 
 SQUARE = ((200, 200), (244, 244))
-SHOWN_SIZES = "200x200, 244x244, 244x156 or 156x244"
 SUFFIXES = {"PNG": "png", "JPEG": "jpg", "GIF": "gif"}
 
 
@@ -44,19 +44,19 @@ def logo_size(submission: Submission) -> Iterator[Finding]:
     "and set 'app.logo' to that name.",
 )
 def logo_format(submission: Submission) -> Iterator[Finding]:
-    """The format is read from the file's bytes, not its name: a WebP or SVG renamed
-    ``logo.png`` is still a WebP or SVG.
+    """The format is read from the file's first bytes, not its name: a WebP or SVG renamed
+    ``logo.png`` is still a WebP or SVG. Only a file whose magic number says PNG, JPEG or GIF
+    reaches an image decoder, and only that format's; anything else is named from its magic
+    number and never decoded.
 
-    Passes: a PNG named ``logo.png``. Fails: a WebP, an SVG or a JPEG named ``logo.png``.
+    Passes: a PNG named ``logo.png``. Fails: a WebP, BMP, TIFF, SVG or JPEG named ``logo.png``.
     """
     logo = examine(submission)
     if logo is None:
         return
     if logo.other is not None:
-        yield Finding(
-            logo.path,
-            f"the logo is {logo.other}, not a PNG, JPEG or GIF image; save it as a PNG",
-        )
+        help = SVG_HELP if logo.other == "an SVG image" else None
+        yield Finding(logo.path, _not_an_image(logo, logo.other), help=help)
     elif logo.format is not None and logo.format != logo.expected:
         suffix = SUFFIXES[logo.format]
         yield Finding(
@@ -64,6 +64,14 @@ def logo_format(submission: Submission) -> Iterator[Finding]:
             f"{logo.name} is a {logo.format} image, not a {logo.expected}; save it as a "
             f"{logo.expected}, or rename it to logo.{suffix} and set 'app.logo' to match",
         )
+
+
+def _not_an_image(logo: Logo, other: str) -> str:
+    expected = logo.expected
+    advice = f"export the logo as a {expected} and save it as {logo.name}"
+    if expected != "PNG":
+        advice += ", or as a PNG (preferred) named logo.png with 'app.logo' set to match"
+    return f"'{logo.name}' holds {other}, not a {expected}; {advice}"
 
 
 @submission_rule(
@@ -167,16 +175,22 @@ def logo_transparency(submission: Submission) -> Iterator[Finding]:
     summary="The logo is a still image.",
     severity=Severity.WARNING,
     guideline="LOGO-02",
-    help="Save the first frame (or a still version) as a PNG.",
+    help="If the logo should not move, save a still version (for example its first frame) as "
+    "a PNG named logo.png and set 'app.logo: logo.png'.",
 )
 def logo_animated(submission: Submission) -> Iterator[Finding]:
-    """An animated GIF (or PNG) is accepted, but the catalog shows only its first frame.
+    """An animated GIF (or PNG) is accepted, but the catalog publishes the logo file as it is,
+    so it keeps animating on the catalog's pages (browsers play animated GIFs and PNGs).
 
     Passes: a single-frame PNG or GIF. Fails: a GIF with three frames.
     """
     logo = examine(submission)
     if logo is not None and logo.animated:
-        yield Finding(logo.path, "the logo is animated; the catalog shows only its first frame")
+        yield Finding(
+            logo.path,
+            "the logo is animated; the catalog publishes the file unchanged, so it animates "
+            "on the catalog's pages",
+        )
 
 
 @submission_rule(

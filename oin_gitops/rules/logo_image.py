@@ -1,8 +1,10 @@
 """The logo file examined with Pillow, once per submission, for the logo rules.
 
 The logo is examined (``examine``) in stages, each cheaper than the next and each refusing what
-the next must not see: the file size before any byte is read, the header before any pixel is
-decoded, and pixels only for a PNG, JPEG or GIF of an allowed size.
+the next must not see: the file size before any byte is read, the magic number before Pillow sees
+a byte, the header before any pixel is decoded, and pixels only for a PNG, JPEG or GIF of an
+allowed size. Pillow is only ever handed the one plugin (PNG, JPEG or GIF) that the magic number
+names, so a WebP, TIFF or SVG is named from its bytes and never decoded, also in the review bot.
 """
 
 from __future__ import annotations
@@ -24,15 +26,39 @@ from oin_gitops.submission import Submission
 MAX_BYTES = 1_000_000
 SIZES = ((200, 200), (244, 244), (244, 156), (156, 244))
 FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "gif": "GIF"}
-# Pillow reads the header of these three only; other formats are merely named.
+# Pillow reads these three only, each with its own plugin alone, chosen by its magic number;
+# other formats are merely named from their magic numbers (``SNIFFED``).
 READABLE = ("PNG", "JPEG", "GIF")
-# Where Pillow cannot parse a header, the magic number still tells a broken PNG from a WebP.
-MAGIC = (
+MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "PNG"),
     (b"\xff\xd8\xff", "JPEG"),
     (b"GIF87a", "GIF"),
     (b"GIF89a", "GIF"),
 )
+# Formats saved as a logo by mistake, by magic number: (first bytes, what the file holds).
+SNIFFED = (
+    (b"\x00\x00\x00\x0cjP  \r\n\x87\n", "a JPEG 2000 image"),
+    (b"\xffO\xffQ", "a JPEG 2000 image"),
+    (b"\x00\x00\x00\x0cJXL \r\n\x87\n", "a JPEG XL image"),
+    (b"\xff\n", "a JPEG XL image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\x00\x00\x01\x00", "an ICO icon"),
+    (b"icns", "an ICNS icon"),
+    (b"%PDF", "a PDF document"),
+    (b"%!PS", "a PostScript (EPS) file"),
+    (b"8BPS", "a Photoshop (PSD) file"),
+    (b"qoif", "a QOI image"),
+)
+# ISO media (``....ftyp<brand>``): the brand at offset 8 tells AVIF and HEIC from video.
+BRANDS = {
+    b"avif": "an AVIF image",
+    b"avis": "an AVIF image",
+    **{brand: "a HEIC image" for brand in (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx")},
+    **{brand: "a HEIF image" for brand in (b"mif1", b"msf1")},
+}
+# The sizes of the BMP info headers (offset 14): "BM" alone is too short a magic number.
+BMP_HEADERS = (12, 40, 52, 56, 64, 108, 124)
 # What Pillow raises on bad data: Image.open documents UnidentifiedImageError (an OSError),
 # ValueError and TypeError; its plugins and decoders also raise SyntaxError, EOFError,
 # struct.error and IndexError.
@@ -50,7 +76,7 @@ class Logo:
     path: str
     size: int
     unreadable: str | None = None  # the operating system refused to read it
-    other: str | None = None  # not a PNG, JPEG or GIF: what it is instead
+    other: str | None = None  # not a PNG, JPEG or GIF: what it holds instead ("a WebP image")
     format: str | None = None  # PNG, JPEG or GIF (a multi-picture JPEG counts as JPEG)
     corrupt: str | None = None  # why its header or pixels cannot be decoded
     bomb: bool = False  # the header claims more pixels than Pillow's bomb limit
@@ -117,20 +143,21 @@ def forget() -> None:
 
 
 def _open(logo: Logo, data: bytes) -> Logo:
-    """Parse the header only (``Image.open`` is lazy), then decide whether pixels may follow."""
+    """Name the format from its magic number, then let only that format's Pillow plugin parse
+    the header (``Image.open`` is lazy) and decide whether pixels may follow."""
+    magic = _magic(data)
+    if magic is None:
+        return replace(logo, other=_describe(data))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=READABLE)
+            image = Image.open(io.BytesIO(data), formats=(magic,))
     except BOMB_ERRORS:
-        return replace(logo, format=_magic(data), bomb=True)
+        return replace(logo, format=magic, bomb=True)
     except UnidentifiedImageError:
-        magic = _magic(data)
-        if magic is None:
-            return replace(logo, other=_describe(data))
         return replace(logo, format=magic, corrupt=f"its {magic} header cannot be read")
     except DATA_ERRORS as exc:
-        return replace(logo, format=_magic(data), corrupt=_detail(exc))
+        return replace(logo, format=magic, corrupt=_detail(exc))
     with image:
         return _header(logo, image)
 
@@ -178,28 +205,34 @@ def _detail(exc: BaseException) -> str:
 
 
 def _describe(data: bytes) -> str:
-    """What a file that is not a PNG, JPEG or GIF holds, for the message."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with Image.open(io.BytesIO(data)) as image:
-                return f"{_article(image.format or '')} {image.format} image"
-    except Exception:
-        # Naming is best effort and the bytes are refused either way, while any of Pillow's
-        # many plugins may raise anything here (the DDS reader raises NotImplementedError).
-        pass
-    head = data[:4096].lstrip()
-    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head):
+    """What a file that is not a PNG, JPEG or GIF holds, named from its first bytes alone: no
+    Pillow plugin (nor any other decoder) ever parses it."""
+    for magic, name in SNIFFED:
+        if data.startswith(magic):
+            return name
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "a WebP image"
+    if data.startswith(b"BM") and int.from_bytes(data[14:18], "little") in BMP_HEADERS:
+        return "a BMP image"
+    if data[4:8] == b"ftyp":
+        return BRANDS.get(data[8:12], "an ISO media file (such as an MP4 video)")
+    return _describe_text(data)
+
+
+def _describe_text(data: bytes) -> str:
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf").lstrip()
+    lowered = head.lower()
+    if lowered.startswith((b"<!doctype html", b"<html")):
+        return "an HTML page"  # before SVG: a page may hold an inline <svg>
+    prologue = lowered.startswith((b"<?xml", b"<!"))  # a declaration, DOCTYPE or comment
+    if lowered.startswith(b"<svg") or (prologue and b"<svg" in lowered):
         return "an SVG image"
+    if lowered.startswith(b"<?xml"):
+        return "an XML file"
     if not data:
-        return "an empty file"
+        return "nothing (the file is empty)"
     try:  # incremental, so a character cut at the end of ``head`` is not an error
         codecs.getincrementaldecoder("utf-8")().decode(head)
     except UnicodeDecodeError:
-        return "a file of an unknown format"
-    return "a file of an unknown format" if b"\0" in head else "a text file"
-
-
-def _article(acronym: str) -> str:
-    """'an' before acronyms read letter by letter that start with a vowel sound (SVG, ICO)."""
-    return "an" if acronym[:1] in tuple("AEFHILMNORSX") else "a"
+        return "data of an unknown format"
+    return "data of an unknown format" if b"\0" in head else "text"

@@ -1,4 +1,5 @@
-"""OIDC rules beyond the schema: the org authorization server, scopes, and email_verified.
+"""OIDC rules beyond the schema: exact URIs, the org authorization server, scopes, and
+email_verified.
 
 The schema already refuses unknown scopes, refresh tokens, custom authorization server keys
 and a wrong app type; these rules read the URLs and the free text the schema cannot judge.
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from oin_gitops.diagnostics import Severity
 from oin_gitops.rules.base import Finding, submission_rule
 from oin_gitops.rules.content import walk
+from oin_gitops.rules.expressions import BRACE, expressions
 from oin_gitops.rules.fields import finding_at
 from oin_gitops.schema_check import field_name, is_placeholder
 from oin_gitops.submission import SUBMISSION_FILE, Submission
@@ -48,6 +50,14 @@ UNSUPPORTED = (
     ),
 )
 EMAIL_VERIFIED = re.compile(r"\bemail_verified\b", re.IGNORECASE)
+# A wildcard, literal or percent-encoded, and what each URI field is called in Okta's Wizard.
+WILDCARD = re.compile(r"\*|%2a", re.IGNORECASE)
+URI_KINDS = {
+    "redirect_uris": "redirect URIs",
+    "post_logout_redirect_uris": "post-logout redirect URIs",
+    "initiate_login_uri": "initiate login URIs",
+    "sp_initiate_url": "SP initiate URLs",
+}
 
 
 def _texts(submission: Submission) -> Iterator[tuple[Document, Pointer, str]]:
@@ -62,6 +72,43 @@ def _texts(submission: Submission) -> Iterator[tuple[Document, Pointer, str]]:
             continue
         if document is not None and isinstance(value, str) and not is_placeholder(value):
             yield document, pointer, value
+
+
+def _wildcard(value: str) -> str | None:
+    """The first wildcard in the scheme, host or path of a URI, outside its expressions."""
+    literal = BRACE.sub("", value)
+    match = WILDCARD.search(re.split(r"[?#]", literal, maxsplit=1)[0])
+    return match.group() if match else None
+
+
+@submission_rule(
+    id="oidc-uri-wildcard",
+    summary="OIDC redirect and sign-in URIs are exact: no * wildcards.",
+    guideline="URL-01",
+    help="List each exact URI instead (redirect_uris and post_logout_redirect_uris take as many "
+    "as you need), or put the part that differs per customer in a tenant setting: "
+    "https://{app.subdomain}.acme.example/cb, with 'subdomain' declared in tenant_settings.",
+)
+def oidc_uri_wildcard(submission: Submission) -> Iterator[Finding]:
+    """Okta's wildcard redirect URIs are not available to OIN integrations: a ``*`` (or
+    ``%2A``) in the scheme, host or path of a redirect, post-logout redirect, initiate login
+    or SP initiate URI is refused. List the exact URIs, or build the part that differs per
+    customer from a tenant setting. The query and fragment, and the code inside ``{...}``,
+    are not checked.
+
+    Passes: ``redirect_uris: [https://rooms.acme.example/cb, https://eu.rooms.acme.example/cb]``
+    or ``["https://{app.subdomain}.rooms.acme.example/cb"]``.
+    Fails: ``redirect_uris: ["https://*.rooms.acme.example/cb"]``,
+    ``["https://app.acme.example/auth/*"]`` or ``[https://app.acme.example/auth/%2A]``.
+    """
+    for expression in expressions(submission):
+        wildcard = _wildcard(expression.value) if expression.file == OIDC else None
+        if wildcard:
+            kind = URI_KINDS[str(expression.pointer[0])]
+            yield expression.finding(
+                f"'{expression.field}' uses a wildcard ({wildcard}), which Okta does not accept "
+                f"in {kind}"
+            )
 
 
 @submission_rule(
@@ -169,6 +216,7 @@ def oidc_email_verified(submission: Submission) -> Iterator[Finding]:
 
 
 RULES = (
+    oidc_uri_wildcard,
     oidc_org_authorization_server,
     oidc_authorization_server_text,
     oidc_scope_text,

@@ -39,8 +39,13 @@ FILE_ENCODING = reserved_rule(
 FILE_EMPTY = reserved_rule(
     "file-empty",
     "YAML files are not empty.",
-    "Fill in the file, or delete it if the protocol does not apply.",
-    """Passes: a file with keys. Fails: an empty file, or one holding only comments.""",
+    "Fill in the file, or delete it if the protocol does not apply. For an empty "
+    "submission.yaml, copy the one 'oin-gitops new SLUG --protocol saml --repo "
+    "/tmp/oin-scaffold' writes, or an example's, and replace its values.",
+    """An empty ``submission.yaml`` is told how to start one from the scaffold; an empty protocol
+    file is filled in, or deleted when the protocol does not apply.
+
+    Passes: a file with keys. Fails: an empty file, or one holding only comments.""",
 )
 YAML_SYNTAX = reserved_rule(
     "yaml-syntax",

@@ -7,13 +7,11 @@ logs, job summaries or PR comments.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from oin_gitops import schemas, secrets
 from oin_gitops.rules.base import Finding, Rule, submission_rule
-from oin_gitops.rules.content import walk
 from oin_gitops.schema_check import field_name, is_placeholder
 from oin_gitops.submission import Submission
 from oin_gitops.yamlio import Document, Pointer
@@ -22,30 +20,12 @@ SEAL_HELP = (
     "Seal it: oin-gitops seal {path} {field} (it prompts for the value and writes the sealed "
     "form in place)."
 )
-
-# What credentials look like, after gitleaks and detect-secrets; each named for the message.
-CREDENTIAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----")),
-    ("a bearer token", re.compile(r"\bBearer\s+[A-Za-z0-9._~+/=-]{16,}")),
-    ("an Okta API token", re.compile(r"\bSSWS\s+[A-Za-z0-9_-]{20,}|\b00[A-Za-z0-9_-]{40}\b")),
-    (
-        "a JSON Web Token",
-        re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"),
-    ),
-    ("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{30,}")),
-    ("an AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("a Stripe key", re.compile(r"\b[rs]k_live_[A-Za-z0-9]{16,}")),
-    ("a password in a URL", re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@]+:[^\s@/]+@")),
-    (
-        "a password or key assignment",
-        re.compile(
-            r"\b(?:password|passwd|pwd|secret|client_secret|api[_-]?key|api[_-]?token|access[_-]?token)"
-            r"\s*[=:]\s*['\"]?(?!sealed:)[^\s'\"]{4,}",
-            re.IGNORECASE,
-        ),
-    ),
+RESEAL_HELP = (
+    "Re-seal it: oin-gitops seal {path} {field} (it prompts for the value and writes a new "
+    "sealed value in place). Never edit a sealed value by hand, and never copy one from "
+    "another submission or field: it opens only where it was sealed."
 )
+PLAIN = "is in plain text; secrets must be sealed"
 
 
 def _secret_values(document: Document, schema_name: str) -> Iterator[tuple[Pointer, Any]]:
@@ -68,31 +48,49 @@ def _documents(submission: Submission) -> Iterator[tuple[str, Document]]:
     id="secret-sealed",
     summary="Secrets (passwords, client secrets, API tokens) are sealed to this repository's key.",
     guideline="TEST-02",
-    help="Seal the value with 'oin-gitops seal FILE FIELD'; it uses the public_key in .oin-gitops.yaml.",
+    help=(
+        "Seal the value with 'oin-gitops seal FILE FIELD' in its own submission folder; it uses "
+        "the public_key in .oin-gitops.yaml. Never edit or copy a sealed value by hand."
+    ),
 )
 def secret_sealed(submission: Submission) -> Iterator[Finding]:
-    """Fields marked ``x-oin-secret`` in the schemas hold ``sealed:v1:<key id>:<box>`` values
-    that only the OIN reviewers can open. A plain-text value, a malformed one, or one sealed to
-    another key is an error.
+    """Fields marked ``x-oin-secret`` in the schemas hold ``sealed:v2:<key id>:<box>`` values
+    that only the OIN reviewers can open. The box binds the secret to the submission and field
+    it was sealed for, and ``oin-gitops unseal`` refuses it anywhere else, so a value copied
+    from another submission is useless. Without the private key, lint checks all it can: a
+    plain-text value, a malformed one, one sealed to another key, a box that is not canonical
+    base64 (standard alphabet, ``=`` padding, re-encoding gives the same text), and a box too
+    short to hold a value sealed for this field (48 bytes of sealed-box overhead plus the
+    plaintext naming this slug and field) are errors. A sealed value is never edited by hand:
+    re-seal it with ``oin-gitops seal``.
 
-    Passes: ``password: "sealed:v1:45352f54b2d3daf3:mT7L..."`` (sealed to this repository's key).
-    Fails: ``password: hunter2``, or a value sealed for key ``0123456789abcdef``.
+    The retired form ``sealed:v1:`` is refused too: its box holds the bare secret, bound to
+    nothing, so a v1 value copied from another ISV's submission would lint clean and unseal as
+    that ISV's secret, the very attack v2 closes. Accepting v1 anywhere would keep it open; the
+    ISV re-seals with ``oin-gitops seal``, which writes v2.
+
+    Passes: ``password: "sealed:v2:45352f54b2d3daf3:Bq2J..."`` (sealed with ``oin-gitops seal``
+    in this folder, to this repository's key).
+    Fails: ``password: hunter2``; ``password: "sealed:v1:45352f54b2d3daf3:mT7L..."``; a value
+    sealed for key ``0123456789abcdef``; ``password: "sealed:v2:45352f54b2d3daf3:AA=="``.
     """
     expected = _repository_key_id(submission)
-    for schema_name, document in _documents(submission):
-        for pointer, value in _secret_values(document, schema_name):
+    for file_name, document in submission.documents.items():
+        for pointer, value in _secret_values(document, schemas.FILE_SCHEMAS[file_name]):
             if not isinstance(value, str) or is_placeholder(value):
                 continue
-            problem = _sealed_problem(value, expected)
+            name = field_name(pointer)
+            place = secrets.Place.at(submission.slug, file_name, name)
+            problem = _sealed_problem(value, expected, place)
             if problem:
                 line, column = document.position(pointer)
-                name = field_name(pointer)
+                template = SEAL_HELP if problem == PLAIN else RESEAL_HELP
                 yield Finding(
                     document.path,
                     f"'{name}' {problem}",
                     line,
                     column,
-                    help=SEAL_HELP.format(path=document.path, field=name),
+                    help=template.format(path=document.path, field=name),
                 )
 
 
@@ -104,59 +102,31 @@ def _repository_key_id(submission: Submission) -> str | None:
         return None
 
 
-def _sealed_problem(value: str, expected: str | None) -> str | None:
+def _sealed_problem(value: str, expected: str | None, place: secrets.Place) -> str | None:
+    """What is wrong with ``value`` as a sealed value for ``place`` (never the value itself)."""
     if not secrets.is_sealed(value):
-        return "is in plain text; secrets must be sealed"
-    try:
-        sealed = secrets.parse(value)
-    except secrets.SecretError:
-        return "is not a well-formed sealed value (sealed:v1:<16 hex digits>:<base64>)"
-    if expected is not None and sealed.key_id != expected:
-        return f"is sealed for key {sealed.key_id}, but this repository's key is {expected}"
+        return PLAIN
+    if secrets.is_retired(value):
+        return (
+            "uses the retired form sealed:v1, which is not bound to its submission and field; "
+            "re-seal it with oin-gitops seal"
+        )
+    match = secrets.FORM.fullmatch(value)
+    if match is None:
+        return "is not a well-formed sealed value (sealed:v2:<16 hex digits>:<base64>)"
+    if expected is not None and match["key_id"] != expected:
+        return f"is sealed for key {match['key_id']}, but this repository's key is {expected}"
+    box = secrets.decode_box(match["box"])
+    if box is None:
+        return "holds a sealed box that is not canonical base64"
+    minimum = secrets.min_box_length(place)
+    if len(box) < minimum:
+        size = f"{len(box)} byte" + ("" if len(box) == 1 else "s")
+        return (
+            f"holds a sealed box too short to open ({size}; one sealed for this field "
+            f"has at least {minimum} bytes)"
+        )
     return None
 
 
-@submission_rule(
-    id="secret-in-plain-text",
-    summary="No unsealed field holds something that looks like a credential.",
-    guideline="TEST-02",
-    help=(
-        "Remove the credential from this field. Put test credentials in sealed fields "
-        "(test_account.password, scim auth.api_token or auth.oauth2.client_secret) with "
-        "'oin-gitops seal', and rotate the exposed credential: it is in the git history."
-    ),
-)
-def secret_in_plain_text(submission: Submission) -> Iterator[Finding]:
-    """Credentials pasted into instructions or descriptions would be published in git. Private
-    keys, bearer tokens, Okta, GitHub, AWS, Slack and Stripe tokens, JSON Web Tokens,
-    ``user:password@`` URLs and ``password=...`` assignments are refused in every field that is
-    not sealed.
-
-    Passes: ``instructions: The admin password is in test_account.password.``
-    Fails: ``instructions: Use the token Bearer 6f1c0a9e2b7d4e5f8a3c``.
-    """
-    for schema_name, document in _documents(submission):
-        sealed_fields = set(schemas.marked(schema_name, "x-oin-secret"))
-        for pointer, value in walk(document.data):
-            if not isinstance(value, str) or tuple(pointer) in sealed_fields:
-                continue
-            kind = looks_like_credential(value)
-            if kind:
-                line, column = document.position(pointer)
-                yield Finding(
-                    document.path,
-                    f"'{field_name(pointer)}' contains what looks like {kind}",
-                    line,
-                    column,
-                )
-
-
-def looks_like_credential(text: str) -> str | None:
-    """The kind of credential ``text`` seems to hold, or None."""
-    for kind, pattern in CREDENTIAL_PATTERNS:
-        if pattern.search(text):
-            return kind
-    return None
-
-
-RULES: tuple[Rule, ...] = (secret_sealed, secret_in_plain_text)
+RULES: tuple[Rule, ...] = (secret_sealed,)

@@ -16,6 +16,19 @@ LOGO = re.compile(r"logo\.(?:png|jpg|jpeg|gif)")
 EVIDENCE_SUFFIXES = (".pem", ".crt", ".cer", ".der", ".xml", ".flopack", ".folder", ".json")
 # Values in YAML files that name another file of the folder.
 FILE_REFERENCES = ((SUBMISSION_FILE, ("app", "logo")), ("workflows.yaml", ("test_suite",)))
+SHOWN_SIZES = "200x200, 244x244, 244x156 or 156x244"
+EXPORT_PNG = (
+    f"Export the logo as a PNG of exactly {SHOWN_SIZES} pixels (square preferred) with a "
+    "transparent background, save it as logo.png and set 'app.logo: logo.png'"
+)
+SVG_HELP = f"The OIN does not accept SVG logos. {EXPORT_PNG}."
+# `oin-gitops new` refuses an existing folder, so it scaffolds into a scratch repository.
+CREATE_SUBMISSION = (
+    "Create submissions/{slug}/submission.yaml: run 'oin-gitops new {slug} --protocol saml "
+    "--repo /tmp/oin-scaffold' and copy /tmp/oin-scaffold/submissions/{slug}/submission.yaml "
+    "into the folder, then replace its TODO values (or copy the submission.yaml of an example "
+    "under submissions/ and edit it)."
+)
 
 
 @submission_rule(
@@ -39,15 +52,23 @@ def slug_format(submission: Submission) -> Iterator[Finding]:
     id="submission-file",
     summary="Every submission folder has a submission.yaml.",
     guideline="CAT-01",
-    help="Create submission.yaml, for example with 'oin-gitops new SLUG --protocol saml'.",
+    help=CREATE_SUBMISSION.format(slug="SLUG"),
 )
 def submission_file(submission: Submission) -> Iterator[Finding]:
-    """``submission.yaml`` holds the general settings every OIN submission needs.
+    """``submission.yaml`` holds the general settings every OIN submission needs. A file meant
+    to be it under another name (``submission.yml``, ``Submission.yaml``) is to be renamed.
 
     Passes: a folder with ``submission.yaml``. Fails: a folder with only ``saml.yaml``.
     """
-    if SUBMISSION_FILE not in submission.entries:
-        yield Finding(submission.folder, f"the folder has no {SUBMISSION_FILE}")
+    if SUBMISSION_FILE in submission.entries:
+        return
+    misnamed = [name for name in submission.entries if _intended(name) == SUBMISSION_FILE]
+    help = (
+        _rename_help(misnamed[0], SUBMISSION_FILE)
+        if misnamed
+        else CREATE_SUBMISSION.format(slug=submission.slug)
+    )
+    yield Finding(submission.folder, f"the folder has no {SUBMISSION_FILE}", help=help)
 
 
 @submission_rule(
@@ -75,16 +96,57 @@ def swa_not_accepted(submission: Submission) -> Iterator[Finding]:
 )
 def unexpected_file(submission: Submission) -> Iterator[Finding]:
     """Allowed: ``submission.yaml``, one file per protocol or tool, one logo, and ``evidence/``
-    with certificates, SP metadata, Workflows test suites and test exports.
+    with certificates, SP metadata, Workflows test suites and test exports. A file whose name
+    is an allowed one in other letter case or with ``.yml`` (``saml.yml``, ``Logo.png``) is
+    to be renamed; a logo in another format (``logo.svg``, ``logo.webp``) exported as a PNG.
 
-    Passes: ``evidence/idp-signing.pem``. Fails: ``notes.txt``, ``evidence/app.exe``.
+    Passes: ``evidence/idp-signing.pem``. Fails: ``notes.txt``, ``evidence/app.exe``,
+    ``saml.yml``, ``Logo.png``, ``logo.svg``.
     """
     for name, kind in submission.entries.items():
         if name == "swa.yaml" or kind in (Kind.SYMLINK, Kind.OTHER, Kind.MISSING):
             continue
         reason = _unexpected(name, kind)
         if reason:
-            yield Finding(submission.path(name), reason)
+            help = _unexpected_help(name, kind, submission.entries)
+            yield Finding(submission.path(name), reason, help=help)
+
+
+@submission_rule(
+    id="evidence-limits",
+    summary="The evidence/ folder stays within the repository's count and size limits.",
+    help=(
+        "Keep only the evidence the guidelines ask for (certificates, SP metadata, test suites "
+        "and test exports); the limits are 'limits.max_evidence_files' and "
+        "'limits.max_evidence_bytes' in .oin-gitops.yaml."
+    ),
+)
+def evidence_limits(submission: Submission) -> Iterator[Finding]:
+    """Every evidence file is read by the linter and by the review bot (one API request each),
+    so a folder's evidence is bounded: at most ``limits.max_evidence_files`` files (20 by
+    default) of at most ``limits.max_evidence_bytes`` bytes together (10,000,000 by default).
+
+    Passes: three certificates and one SP metadata file. Fails: 300 JSON test exports.
+    """
+    files = [
+        name
+        for name, kind in submission.entries.items()
+        if kind is Kind.FILE and name.startswith(EVIDENCE + "/")
+    ]
+    config = submission.config
+    if len(files) > config.max_evidence_files:
+        yield Finding(
+            submission.path(EVIDENCE),
+            f"evidence/ holds {len(files):,} files; at most {config.max_evidence_files:,} "
+            "are allowed",
+        )
+    total = sum(submission.size(name) for name in files)
+    if total > config.max_evidence_bytes:
+        yield Finding(
+            submission.path(EVIDENCE),
+            f"evidence/ holds {total:,} bytes; at most {config.max_evidence_bytes:,} bytes "
+            "are allowed",
+        )
 
 
 def _unexpected(name: str, kind: Kind) -> str | None:
@@ -100,10 +162,56 @@ def _unexpected(name: str, kind: Kind) -> str | None:
         return f"the folder '{name}' is not part of the submission format"
     if name in FILE_SCHEMAS or LOGO.fullmatch(name):
         return None
-    close = [known for known in FILE_SCHEMAS if known.split(".")[0] == name.split(".")[0]]
-    if close:
-        return f"'{name}' is not an allowed file name; did you mean '{close[0]}'?"
+    intended = _intended(name)
+    if intended:
+        return f"'{name}' is not an allowed file name; did you mean '{intended}'?"
+    if _stem(name) == "logo":
+        return f"'{name}' is not an allowed logo: the logo must be a PNG, JPEG or GIF file"
     return f"'{name}' is not part of the submission format"
+
+
+def _unexpected_help(name: str, kind: Kind, entries: dict[str, Kind]) -> str | None:
+    """Help for a misnamed file or a logo in another format; None keeps the rule's help."""
+    intended = _intended(name) if kind is Kind.FILE else None
+    if intended:
+        if intended in entries:
+            return f"Delete '{name}' once what it holds is in '{intended}', which exists already."
+        return _rename_help(name, intended)
+    if kind is Kind.FILE and _stem(name) == "logo":
+        return SVG_HELP if name.lower().endswith(".svg") else EXPORT_PNG + "."
+    return None
+
+
+def _stem(name: str) -> str:
+    """The lower-case name of a top-level file without its extension."""
+    base, dot, _ = name.rpartition(".")
+    return "" if "/" in name else (base if dot else name).lower()
+
+
+def _intended(name: str) -> str | None:
+    """The allowed file name a misnamed top-level file was meant to have: the same name in
+    other letter case, with ``.yml`` for ``.yaml`` (``Saml.yml``), or another extension on a
+    YAML file's name (``oidc.json``, which is YAML too)."""
+    if "/" in name:
+        return None
+    lower = name.lower()
+    fixed = lower[: -len(".yml")] + ".yaml" if lower.endswith(".yml") else lower
+    if fixed != name and (fixed in FILE_SCHEMAS or LOGO.fullmatch(fixed)):
+        return fixed
+    return next((known for known in FILE_SCHEMAS if _stem(known) == _stem(name)), None)
+
+
+def _rename_help(name: str, intended: str) -> str:
+    if name.lower() == intended:
+        # On case-insensitive file systems (macOS, Windows) git sees a case-only rename
+        # only when it makes it.
+        return (
+            f"Rename '{name}' to '{intended}' (file names are case-sensitive); on macOS or "
+            f"Windows use 'git mv {name} {intended}' so that git sees the change."
+        )
+    if name.lower().endswith(".yml"):
+        return f"Rename '{name}' to '{intended}' (the format uses the .yaml extension)."
+    return f"Rename '{name}' to '{intended}'."
 
 
 @submission_rule(
@@ -144,9 +252,10 @@ def logo_file(submission: Submission) -> Iterator[Finding]:
         )
     general = submission.general
     named = submission.app_field("logo")
+    help = None if logos else _misnamed_logo_help(submission.entries)
     if general is None or not isinstance(named, str) or not LOGO.fullmatch(named):
         if not logos and SUBMISSION_FILE in submission.entries:
-            yield Finding(submission.folder, "the folder has no logo")
+            yield Finding(submission.folder, "the folder has no logo", help=help)
         return
     if named not in submission.entries:
         line, column = general.position(("app", "logo"))
@@ -156,7 +265,16 @@ def logo_file(submission: Submission) -> Iterator[Finding]:
             f"'app.logo' names {named}, which is not in the folder{found}",
             line,
             column,
+            help=help,
         )
+
+
+def _misnamed_logo_help(entries: dict[str, Kind]) -> str | None:
+    """With no allowed logo: how to fix a logo under another name or in another format."""
+    for name in sorted(entries):
+        if entries[name] is Kind.FILE and _stem(name) == "logo":
+            return _unexpected_help(name, Kind.FILE, entries)
+    return None
 
 
 @submission_rule(

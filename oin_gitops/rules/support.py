@@ -3,21 +3,41 @@
 The schema already checks what a single value can show: the escalation contact is an e-mail
 address (SUP-01), and at least one public contact exists and each is an e-mail, an https:// link
 or a phone number (SUP-03). These rules add what needs a list of known names or a look at
-another field: generic and personal mailboxes, reserved domains (see ``addresses``), and an
-escalation address that is really the public queue.
+another field: generic and personal mailboxes, an escalation address that is really the public
+queue, and, in every field of the submission, addresses at reserved example domains (see
+``addresses``) that the repository's configuration does not allow.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from oin_gitops.diagnostics import Severity
-from oin_gitops.rules.addresses import EMAIL, is_free_mail, mail_domain, unreachable, url_host
+from oin_gitops.rules.addresses import EMAIL, is_free_mail, mail_domain, unreachable
 from oin_gitops.rules.base import Finding, Rule, submission_rule
+from oin_gitops.rules.content import marked_at, walk
 from oin_gitops.rules.fields import finding_at, text_at
-from oin_gitops.schema_check import field_name
+from oin_gitops.schema_check import field_name, is_placeholder
+from oin_gitops.schemas import FILE_SCHEMAS
 from oin_gitops.submission import Submission
 from oin_gitops.yamlio import Document, Pointer
+
+# The hosts a value names: of URLs (scheme://[user@]host), of e-mail addresses (local@host), and
+# of the quoted '.host/...' pieces an expression joins into a URL: 'https://' + app.x + '.a.b/'.
+HOSTS = re.compile(
+    r"[a-z][a-z0-9+.-]*://(?:[^\s/?#@]*@)?(?P<url>\[[0-9a-f:.]+\]|[^\s/?#:@'\"<>()\[\],;\\]+)"
+    r"|[\w.+%-]@(?P<mail>[\w-]+(?:\.[\w-]+)+)"
+    r"|['\"]\.(?P<piece>[\w-]+(?:\.[\w-]+)*)(?=[/:?#'\"])",
+    re.IGNORECASE,
+)
+# Where each kind of field leads, for the message.
+REACHES = (
+    (("support", "contacts"), "where customers cannot reach you"),
+    (("support", "escalation"), "where no mail is delivered"),
+    (("test_account", "url"), "where reviewers cannot sign in"),
+)
+TEST_URL: Pointer = ("test_account", "url")
 
 # Local parts of shared queues that customers write to (SUP-02), compared without a +tag.
 GENERIC_LOCAL_PARTS = frozenset(
@@ -53,7 +73,7 @@ ESCALATION: Pointer = ("support", "escalation")
 
 @submission_rule(
     id="escalation-generic",
-    summary="The escalation contact is a monitored list, not a generic queue or example address.",
+    summary="The escalation contact is a monitored list, not a generic queue.",
     severity=Severity.WARNING,
     guideline="SUP-02",
     help=(
@@ -64,29 +84,22 @@ ESCALATION: Pointer = ("support", "escalation")
 def escalation_generic(submission: Submission) -> Iterator[Finding]:
     """Okta uses the escalation contact for emergencies; it must reach people who watch it, not
     a general support queue. Flags the local parts support, help, helpdesk, info, contact,
-    sales, hello, noreply, no-reply, admin and webmaster (a ``+tag`` is ignored), and reserved
-    example domains, where no mail is delivered. The ``.example`` top-level domain is accepted:
-    the shipped examples and the tests use it for fictitious vendors.
+    sales, hello, noreply, no-reply, admin and webmaster (a ``+tag`` is ignored). An address at
+    a reserved example domain is ``contact-reserved-domain``'s to report.
 
     Passes: ``escalation: oin-escalations@acme.example``.
-    Fails: ``escalation: support@acme.example``, ``escalation: oin@example.com``.
+    Fails: ``escalation: support@acme.example``.
     """
     document = submission.general
     address = _email(document, ESCALATION) if document else None
-    if document is None or address is None:
+    if document is None or address is None or _local_part(address) not in GENERIC_LOCAL_PARTS:
         return
-    local, reason = _local_part(address), unreachable(mail_domain(address))
-    if local in GENERIC_LOCAL_PARTS:
-        yield finding_at(
-            document,
-            ESCALATION,
-            f"'support.escalation' uses the generic mailbox name '{local}'; Okta needs a "
-            "monitored escalation list, not a general queue",
-        )
-    elif reason:
-        yield finding_at(
-            document, ESCALATION, f"'support.escalation' is at {reason}, where no mail is delivered"
-        )
+    yield finding_at(
+        document,
+        ESCALATION,
+        f"'support.escalation' uses the generic mailbox name '{_local_part(address)}'; Okta "
+        "needs a monitored escalation list, not a general queue",
+    )
 
 
 @submission_rule(
@@ -156,34 +169,68 @@ def escalation_public(submission: Submission) -> Iterator[Finding]:
 
 @submission_rule(
     id="contact-reserved-domain",
-    summary="Public support contacts are not at reserved example domains or private addresses.",
-    severity=Severity.WARNING,
+    summary="No e-mail address or URL is at a reserved example domain or a private address.",
     guideline="SUP-03",
-    help="Replace the example value with your real support address or page.",
+    help="Replace the example address with the real one, on your company's domain.",
 )
 def contact_reserved_domain(submission: Submission) -> Iterator[Finding]:
-    """Public contacts appear on the catalog page; one at ``example.com``, a ``.test`` or
-    ``.invalid`` domain or a private IP address is a leftover placeholder that reaches nobody.
-    The ``.example`` top-level domain is accepted, as the shipped examples use it.
+    """An address at a reserved example domain (RFC 2606, RFC 6761: ``example.com``,
+    ``example.net``, ``example.org``, the ``.example``, ``.test``, ``.invalid`` and
+    ``.localhost`` top-level domains) or at a private IP address is a leftover placeholder that
+    reaches nobody: a support contact customers cannot write to, an escalation list where no
+    mail arrives, a sign-in URL that does not open. Every field of every file is checked: the
+    hosts of URLs (also inside text and ``{app.x}`` or ``${org.x}`` URLs), of e-mail
+    addresses, and the quoted ``'.host/...'`` pieces an expression joins into a URL. Secret
+    fields are left to ``secret-sealed``, and a reserved host of ``test_account.url`` other
+    than ``.example`` to ``test-account-url-static``.
 
-    Passes: ``- url: https://help.acme.example/okta``.
-    Fails: ``- email: support@example.com``, ``- url: https://10.0.0.8/help``.
+    A repository that ships fictional example submissions lists their domains in
+    ``.oin-gitops.yaml`` (``reserved_domains: {allow: [acme.example]}``): those domains, and
+    their subdomains, are accepted.
+
+    Passes: ``- url: https://help.acme.com/okta``. Fails: ``- email: support@acme.example``
+    (unless the configuration allows acme.example), ``- url: https://10.0.0.8/help``,
+    ``description: Docs at https://docs.example.com.``
     """
-    document = submission.general
-    if document is None:
-        return
-    for pointer, key in _public_contacts(document):
-        value = text_at(document, pointer)
-        if value is None:
+    allowed = submission.config.allowed_reserved_domains
+    for name, document in submission.documents.items():
+        for pointer, value in walk(document.data):
+            if not isinstance(value, str) or is_placeholder(value):
+                continue
+            if marked_at(FILE_SCHEMAS[name], pointer, ("x-oin-secret",)):
+                continue
+            reason = _first_unreachable(value, pointer, allowed)
+            if reason:
+                yield finding_at(document, pointer, _unreachable_message(pointer, value, reason))
+
+
+def _first_unreachable(value: str, pointer: Pointer, allowed: tuple[str, ...]) -> str | None:
+    """Why the first host in ``value`` nobody can reach is so, or None."""
+    for match in HOSTS.finditer(value):
+        host = (match["url"] or match["mail"] or match["piece"]).lower().rstrip(".")
+        if _allowed(host, allowed):
             continue
-        host = url_host(value) if key == "url" else mail_domain(value) if "@" in value else None
-        reason = unreachable(host) if host else None
+        reason = unreachable(host)
+        if reason and tuple(pointer) == TEST_URL:
+            continue  # test-account-url-static reports these hosts of the test URL
+        if reason is None and host.rpartition(".")[2] == "example":
+            reason = f"{host}, a reserved .example domain"
         if reason:
-            yield finding_at(
-                document,
-                pointer,
-                f"'{field_name(pointer)}' is at {reason}, where customers cannot reach you",
-            )
+            return reason
+    return None
+
+
+def _allowed(host: str, allowed: tuple[str, ...]) -> bool:
+    return any(host == domain or host.endswith("." + domain) for domain in allowed)
+
+
+def _unreachable_message(pointer: Pointer, value: str, reason: str) -> str:
+    where = next(
+        (text for prefix, text in REACHES if tuple(pointer[: len(prefix)]) == prefix),
+        "where nobody can be reached",
+    )
+    verb = "is at" if len(value.split()) == 1 else "has an address at"
+    return f"'{field_name(pointer)}' {verb} {reason}, {where}"
 
 
 RULES: tuple[Rule, ...] = (

@@ -1,19 +1,32 @@
 """Tenant settings (integration variables) rules: their names, and how expressions use them.
 
 The expressions themselves are parsed in ``expressions``; these rules compare the variables they
-reference with the tenant settings ``submission.yaml`` declares, and check the SAML syntax and
-the literal ``http://`` parts of expression URLs.
+reference with the tenant settings ``submission.yaml`` declares, and check the syntax of the
+expressions and the literal ``http://`` parts of expression URLs. An expression that cannot be
+read is reported once, by ``expression-syntax`` (or the schema), and left alone by the rules
+about its variables.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from oin_gitops.diagnostics import Severity
 from oin_gitops.rules.base import Finding, submission_rule
-from oin_gitops.rules.expressions import DOLLAR, FIELDS, OIDC, SAML, SCIM, expressions
+from oin_gitops.rules.expressions import (
+    DOLLAR,
+    EL_WORDS,
+    FIELDS,
+    OIDC,
+    SAML,
+    SCIM,
+    Bare,
+    Expression,
+    expressions,
+)
 from oin_gitops.schema_check import is_placeholder
 from oin_gitops.submission import Submission
 
@@ -25,8 +38,9 @@ GLOBALS = frozenset({"baseURL"})
 # VAR-05: the Wizard rejects reserved names but Okta does not publish the list. These are the
 # reserved words of the expression languages (JSTL EL in SAML, Okta EL elsewhere), which cannot
 # follow 'org.' or 'app.', and 'baseurl', which shadows the global baseURL.
-EL_OPERATORS = frozenset({"and", "or", "not", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod"})
-RESERVED_NAMES = EL_OPERATORS | {"true", "false", "null", "empty", "instanceof", "baseurl"}
+RESERVED_NAMES = EL_WORDS | {"baseurl"}
+# How a tenant setting is written as a whole expression in SAML and OIDC fields.
+WRITTEN = {SAML: "${{org.{}}}", OIDC: "{{app.{}}}"}
 
 BRACE_VARIABLE = re.compile(r"\{[^{}]*(?<![\w.])(?:org|app)\.[A-Za-z_]\w*[^{}]*\}")
 # http:// starting the value or a quoted piece of it (not, say, a return URL in the query).
@@ -53,6 +67,11 @@ def declared(submission: Submission) -> set[str] | None:
     if not isinstance(items, list) or len(found) != len(items):
         return None
     return {name for _, name, _ in found}
+
+
+def _readable(submission: Submission) -> Iterator[Expression]:
+    """The expressions whose syntax lets their variables be read (see ``expression-syntax``)."""
+    return (expression for expression in expressions(submission) if not expression.syntax)
 
 
 def _name_finding(submission: Submission, index: int, message: str) -> Finding:
@@ -129,7 +148,7 @@ def variable_undeclared(submission: Submission) -> Iterator[Finding]:
     names = declared(submission)
     if names is None:
         return
-    for expression in expressions(submission):
+    for expression in _readable(submission):
         prefix = PROTOCOL[expression.file][1]
         for ref in expression.variables:
             if ref.root == prefix and ref.name not in names and ref.name not in GLOBALS:
@@ -142,16 +161,21 @@ def variable_undeclared(submission: Submission) -> Iterator[Finding]:
     id="variable-prefix",
     summary="Expressions use the protocol's prefix: org. in SAML, app. in OIDC and SCIM.",
     guideline="VAR-06",
-    help="SAML fields read tenant settings as org.<name>; OIDC and SCIM fields as app.<name>.",
+    help="SAML fields read tenant settings as ${org.<name>}; OIDC fields as {app.<name>}; "
+    "SCIM fields as app.<name>.",
 )
 def variable_prefix(submission: Submission) -> Iterator[Finding]:
     """Okta reads tenant settings as organization properties in SAML (``org.``) and as
-    application properties in OIDC and SCIM (``app.``); the other prefix finds nothing.
+    application properties in OIDC and SCIM (``app.``); the other prefix, or none at all
+    (``${subdomain}``), finds nothing, so every customer gets a broken URL. A name without a
+    prefix that is not a tenant setting either is reported here too, with both fixes.
 
     Passes: ``redirect_uris: ["https://{app.subdomain}.acme.example/cb"]``.
-    Fails: ``acs_url: https://${app.subdomain}.acme.example/acs``.
+    Fails: ``acs_url: https://${app.subdomain}.acme.example/acs``, or
+    ``acs_url: https://${subdomain}.acme.example/acs`` (write ``${org.subdomain}``).
     """
-    for expression in expressions(submission):
+    names = declared(submission)
+    for expression in _readable(submission):
         protocol, prefix = PROTOCOL[expression.file]
         for ref in expression.variables:
             if ref.root != prefix:
@@ -159,6 +183,28 @@ def variable_prefix(submission: Submission) -> Iterator[Finding]:
                     f"'{expression.field}' uses {ref}, but {protocol} fields read tenant "
                     f"settings as {prefix}.{ref.name}"
                 )
+        if expression.schema_accepts:  # else the schema reports the value
+            for bare in expression.bare:
+                yield _unprefixed(expression, bare, names)
+
+
+def _unprefixed(expression: Expression, bare: Bare, names: set[str] | None) -> Finding:
+    """``${subdomain}``: the fix, and whether a tenant setting of that name exists at all."""
+    protocol, prefix = PROTOCOL[expression.file]
+    used = bare.span.written if bare.alone else bare.name
+    wanted = WRITTEN[expression.file] if bare.alone else f"{prefix}.{{}}"
+    message = (
+        f"'{expression.field}' uses {used}, but {protocol} fields read tenant settings as "
+        f"{wanted.format(bare.name)}"
+    )
+    if names is None or bare.name in names:
+        return expression.finding(message)
+    finding = expression.finding(f"{message}, and no tenant setting is named '{bare.name}'")
+    return replace(
+        finding,
+        help=f"Declare '{bare.name}' in 'tenant_settings' of submission.yaml and write it as "
+        f"{wanted.format(bare.name)}, or use the name of a declared tenant setting.",
+    )
 
 
 @submission_rule(
@@ -171,7 +217,9 @@ def variable_prefix(submission: Submission) -> Iterator[Finding]:
 def variable_unused(submission: Submission) -> Iterator[Finding]:
     """Customer admins must fill in every tenant setting, so one nothing reads only confuses
     them. Checked when the submission has SAML, OIDC or SCIM settings (the files with
-    expression fields), all of them could be read and none still holds a placeholder.
+    expression fields), all of them could be read and none still holds a placeholder or an
+    expression that cannot be read. A name used without its prefix (``${subdomain}``) counts
+    as used: ``variable-prefix`` reports the missing prefix.
 
     Passes: ``name: subdomain`` used as ``${org.subdomain}``. Fails: ``name: region`` unused.
     """
@@ -179,9 +227,10 @@ def variable_unused(submission: Submission) -> Iterator[Finding]:
     if not files or any(file not in submission.documents for file in files):
         return
     found = list(expressions(submission, placeholders=True))
-    if any(is_placeholder(expression.value) for expression in found):
+    if any(is_placeholder(expression.value) or expression.syntax for expression in found):
         return
     used = {ref.name for expression in found for ref in expression.variables}
+    used |= {bare.name for expression in found for bare in expression.bare}
     reported: set[str] = set()
     for index, name, _ in settings(submission):
         if name not in used and name not in reported:
@@ -242,6 +291,34 @@ def variable_saml_syntax(submission: Submission) -> Iterator[Finding]:
 
 
 @submission_rule(
+    id="expression-syntax",
+    summary="SAML and OIDC expressions are complete: closed, not empty, a name after org./app.",
+    guideline="VAR-07",
+    help="Write each expression whole and without spaces inside names, e.g. "
+    "https://${org.subdomain}.acme.example/acs in SAML or "
+    "https://{app.subdomain}.acme.example/cb in OIDC, with 'subdomain' declared in tenant_settings.",
+)
+def expression_syntax(submission: Submission) -> Iterator[Finding]:
+    """Okta cannot evaluate a SAML ``${...}`` or an OIDC ``{...}`` that is never closed, is
+    empty, names ``org.``/``app.`` without a tenant setting, or has a space inside a name;
+    the URL then breaks for every customer. Spaces around operators (``${empty org.region ?
+    'us' : org.region}``) and at the ends of an expression are fine. Values the schema's
+    pattern already refuses (an ``acs_url`` whose only ``${`` is unclosed) are left to it.
+    SAML attribute values and SCIM whole-value expressions have grammars of their own.
+
+    Passes: ``acs_url: https://${org.subdomain}.acme.example/acs``.
+    Fails: ``audience: https://${}.acme.example/saml``,
+    ``audience: https://${org.subdomain.acme.example/saml``,
+    ``acs_url: https://${org.}.acme.example/acs`` or
+    ``redirect_uris: ["https://{app.subdomain}.acme.example/{}"]``.
+    """
+    for expression in expressions(submission):
+        problems = expression.syntax
+        if problems and expression.schema_accepts:
+            yield expression.finding(f"'{expression.field}' {problems[0]}")
+
+
+@submission_rule(
     id="url-expression-http",
     summary="URLs built by expressions use https://, never http://.",
     guideline="URL-01",
@@ -269,5 +346,6 @@ RULES = (
     variable_unused,
     variable_saml_string_function,
     variable_saml_syntax,
+    expression_syntax,
     url_expression_http,
 )

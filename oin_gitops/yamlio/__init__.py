@@ -50,13 +50,7 @@ def parse(data: bytes, path: str, *, careful: bool = False) -> Document | Diagno
         text = decode(data)
         loaded = _load(text, careful)
         if loaded is None:
-            raise _problem(
-                "file-empty",
-                "the file is empty",
-                "Fill in the file, or delete it if the protocol does not apply.",
-                1,
-                1,
-            )
+            raise _problem("file-empty", "the file is empty", _empty_help(path), 1, 1)
         if not isinstance(loaded, dict):
             raise _problem(
                 "yaml-not-mapping",
@@ -76,6 +70,20 @@ def parse(data: bytes, path: str, *, careful: bool = False) -> Document | Diagno
             line=problem.line,
             column=problem.column,
         )
+
+
+def _empty_help(path: str) -> str:
+    folder, _, name = path.rpartition("/")
+    if name != "submission.yaml":
+        return "Fill in the file, or delete it if the protocol does not apply."
+    # `oin-gitops new` refuses an existing folder, so it scaffolds into a scratch repository.
+    slug = folder.rpartition("/")[2] or "SLUG"
+    return (
+        f"Fill in submission.yaml: run 'oin-gitops new {slug} --protocol saml --repo "
+        f"/tmp/oin-scaffold' and copy /tmp/oin-scaffold/submissions/{slug}/submission.yaml over "
+        "this file, then replace its TODO values (or copy the submission.yaml of an example "
+        "under submissions/ and edit it)."
+    )
 
 
 def _kind_name(value: object) -> str:

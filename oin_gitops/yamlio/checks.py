@@ -220,7 +220,8 @@ def _check_plain_value(event: Any) -> None:
     if too_large:
         raise _problem(
             "yaml-number-range",
-            f"the number {value[:40]}{'...' if len(value) > 40 else ''} is too large to use",
+            # The value is not repeated: the loader cannot tell a secret field from another.
+            "this unquoted number is too large to use",
             "Quote the value if it is text, or use a smaller number.",
             *_mark(event),
         )
@@ -231,7 +232,7 @@ def _check_plain_value(event: Any) -> None:
         except ValueError:
             raise _problem(
                 "yaml-syntax",
-                f"'{value}' looks like a date but is not a valid one",
+                "this unquoted value looks like a date but is not a valid one",
                 "Quote the value if it is text, or correct the date.",
                 *_mark(event),
             ) from None

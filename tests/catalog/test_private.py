@@ -33,7 +33,7 @@ OAUTH2_SCIM = """\
     authorize_endpoint: https://auth.brightdesk.example/oauth/authorize
     token_endpoint: https://auth.brightdesk.example/oauth/token
     client_id: replaced-by-a-marker
-    client_secret: "sealed:v1:45352f54b2d3daf3:AAAA"
+    client_secret: "sealed:v2:45352f54b2d3daf3:AAAA"
     scopes: [scim.read, scim.write]
 """
 ENTITLEMENTS = """\
@@ -62,7 +62,8 @@ def _value_for(key: tuple[str, ...], original: str, token: str) -> str:
     """A marked value that still passes the schema and the rules for the field at ``key``."""
     field = key[-1]
     if field in ("password", "api_token", "client_secret"):
-        return f"sealed:v1:{KEY_ID}:{token}"
+        # Canonical base64, long enough for lint's minimum box (it cannot open the box).
+        return f"sealed:v2:{KEY_ID}:{token}{'A' * 200}"
     if field == "escalation":
         return f"{token}@{original.rpartition('@')[2]}"
     if field == "username":

@@ -19,7 +19,10 @@ It also fails the test if any response the fake sent broke GitHub's OpenAPI sche
 
 Scenario API: ``add_repo``, ``commit``, ``open_pr``, ``push``, ``set_draft``, ``close``,
 ``reopen``, ``merge``, ``review``, ``dismiss``, ``comment``, ``add_labels``, ``set_status``,
-``add_team``, ``now`` (settable) / ``advance``, ``fail`` (fault injection).
+``add_team``, ``add_token`` (another account that may write; a login ending in ``[bot]`` is a
+Bot), ``add_collaborator`` (comments show ``author_association`` COLLABORATOR), ``now``
+(settable) / ``advance``, ``fail`` (fault injection; ``after_acting=True`` carries the request
+out before failing it).
 Assertions: ``labels_of``, ``comments_of``, ``statuses_of``, ``combined_state``, ``repo_labels``,
 ``pull_files``, ``files_at``, ``branch_head``, ``requests`` / ``writes()`` / ``clear_log()``,
 ``schema_violations``, ``internal_errors``.

@@ -133,6 +133,7 @@ class _Fault:
     headers: dict[str, str]
     drop: bool
     message: str | None
+    after_acting: bool = False
 
 
 @dataclass
@@ -212,6 +213,7 @@ class _Repo:
     private: bool
     created_at: datetime
     parent: str | None = None  # lower-case full name of the repository this one forks
+    collaborators: set[str] = field(default_factory=set)  # lower-case logins
     branches: dict[str, str] = field(default_factory=dict)
     labels: dict[int, _Label] = field(default_factory=dict)
     pulls: dict[int, _Pull] = field(default_factory=dict)
@@ -314,6 +316,7 @@ class FakeGitHub:
         self._orgs: dict[str, _Org] = {}
         self._user_ids: dict[str, int] = {}
         self._comment_index: dict[int, tuple[str, int]] = {}
+        self._tokens: dict[str, str] = {}  # more write tokens: token -> login
         self._faults: list[_Fault] = []
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -639,6 +642,21 @@ class FakeGitHub:
                 self._repo(repo), sha, context, state, description or None, target_url, creator
             ).id
 
+    def add_token(self, token: str, login: str) -> None:
+        """Another token that may write, acting as ``login``: a login ending in ``[bot]`` is a
+        GitHub App's bot (``github-actions[bot]``, ``my-app[bot]``, type ``Bot``), any other a
+        person with a personal token (type ``User``; make them a collaborator with
+        ``add_collaborator`` if they have write access)."""
+        with self._lock:
+            self._tokens[token] = login
+
+    def add_collaborator(self, repo: str, login: str) -> None:
+        """Give ``login`` access to ``repo``: their comments, reviews and pull requests show
+        ``author_association: COLLABORATOR`` (unless they are its OWNER or a MEMBER of its org).
+        The default token's user (``login``) is a collaborator of every repository."""
+        with self._lock:
+            self._repo(repo).collaborators.add(login.lower())
+
     def add_team(
         self, org: str, slug: str, members: Iterable[str] = (), *, name: str | None = None
     ) -> None:
@@ -661,11 +679,15 @@ class FakeGitHub:
         drop: bool = False,
         *,
         message: str | None = None,
+        after_acting: bool = False,
     ) -> None:
         """Make the next ``times`` requests matching ``method`` (None: any) and ``path_regex``
         (``re.search`` on the decoded path) fail with ``status`` and GitHub's error JSON plus
         ``headers``, or with ``drop=True`` close the connection without any response. A faulted
-        request changes nothing and is logged (status None when dropped)."""
+        request changes nothing and is logged (status None when dropped), unless
+        ``after_acting=True``: then the request is carried out first (the comment is created,
+        the label added) and the client still gets the failure, as when GitHub times out after
+        doing the work."""
         with self._lock:
             self._faults.append(
                 _Fault(
@@ -676,6 +698,7 @@ class FakeGitHub:
                     dict(headers or {}),
                     drop,
                     message,
+                    after_acting,
                 )
             )
 
@@ -852,6 +875,8 @@ class FakeGitHub:
                     parse_error = True
             request = _Request(method, path, raw_path, segments, query, body_json, token)
             fault = self._take_fault(method, path)
+            if fault is not None and fault.after_acting:
+                self._respond(request, None, parse_error)  # GitHub acts, then fails
             if fault is not None and fault.drop:
                 route, _ = self._match(method, segments)
                 spec = route.spec if route else None
@@ -901,7 +926,7 @@ class FakeGitHub:
                 pass  # unauthenticated extras (raw downloads)
             elif request.token is None:
                 raise GitHubError(401, "Requires authentication")
-            elif request.token not in (self.token, *self.read_only_tokens):
+            elif request.token not in (self.token, *self.read_only_tokens, *self._tokens):
                 raise GitHubError(401, "Bad credentials")
             if route is None:
                 raise GitHubError(404)
@@ -1071,6 +1096,10 @@ class FakeGitHub:
             login.lower() in (m.lower() for m in team.members) for team in org.teams.values()
         ):
             return "MEMBER"
+        if login.lower() in repo.collaborators or (
+            login.lower() == self.login.lower() and not login.endswith("[bot]")
+        ):
+            return "COLLABORATOR"  # the default token's user can write: a collaborator
         authored = any(p.author.lower() == login.lower() for p in repo.pulls.values())
         merged = any(p.author.lower() == login.lower() and p.merged_at for p in repo.pulls.values())
         if merged:
@@ -1606,6 +1635,8 @@ class FakeGitHub:
         return org, team
 
     def _requester_login(self, request: _Request) -> str:
+        if request.token in self._tokens:
+            return self._tokens[request.token]
         return self.read_only_login if request.token in self.read_only_tokens else self.login
 
     def _get_user(self, request: _Request) -> _Response:

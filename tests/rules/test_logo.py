@@ -145,7 +145,10 @@ def test_logo_size(name: str, data: bytes, expected: list[Found]) -> None:
     assert check("logo-size", {name: data}) == expected
 
 
-NOT_AN_IMAGE = ", not a PNG, JPEG or GIF image; save it as a PNG"
+def not_a_png(what: str) -> str:
+    return f"'logo.png' holds {what}, not a PNG; export the logo as a PNG and save it as logo.png"
+
+
 FORMAT: list[Row] = [
     ("png", "logo.png", fixture("transparent-200x200.png"), []),
     ("jpg", "logo.jpg", fixture("rgb-200x200.jpg"), []),
@@ -155,38 +158,42 @@ FORMAT: list[Row] = [
         "webp-named-png",
         "logo.png",
         fixture("webp-renamed.png"),
-        at("logo.png", "the logo is a WEBP image" + NOT_AN_IMAGE),
+        at("logo.png", not_a_png("a WebP image")),
     ),
     (
         "svg-named-png",
         "logo.png",
         fixture("svg-renamed.png"),
-        at("logo.png", "the logo is an SVG image" + NOT_AN_IMAGE),
+        at("logo.png", not_a_png("an SVG image")),
     ),
     (
         "svg-with-xml-declaration",
         "logo.png",
         b'<?xml version="1.0"?>\n' + fixture("svg-renamed.png"),
-        at("logo.png", "the logo is an SVG image" + NOT_AN_IMAGE),
+        at("logo.png", not_a_png("an SVG image")),
     ),
     (
         "bmp",
         "logo.png",
         encode(rgba().convert("RGB"), "BMP"),
-        at("logo.png", "the logo is a BMP image" + NOT_AN_IMAGE),
+        at("logo.png", not_a_png("a BMP image")),
     ),
     (
         "text",
         "logo.gif",
         b"GIF, but only the word\n",
-        at("logo.gif", "the logo is a text file" + NOT_AN_IMAGE),
+        at(
+            "logo.gif",
+            "'logo.gif' holds text, not a GIF; export the logo as a GIF and save it as "
+            "logo.gif, or as a PNG (preferred) named logo.png with 'app.logo' set to match",
+        ),
     ),
-    ("empty", "logo.png", b"", at("logo.png", "the logo is an empty file" + NOT_AN_IMAGE)),
+    ("empty", "logo.png", b"", at("logo.png", not_a_png("nothing (the file is empty)"))),
     (
         "binary",
         "logo.png",
         bytes(range(7, 200)),
-        at("logo.png", "the logo is a file of an unknown format" + NOT_AN_IMAGE),
+        at("logo.png", not_a_png("data of an unknown format")),
     ),
     (
         "jpeg-named-png",
@@ -234,7 +241,7 @@ FORMAT: list[Row] = [
         "a-format-pillow-fails-to-name",
         "logo.png",
         dds_with_unknown_pixel_format(),
-        at("logo.png", "the logo is a file of an unknown format" + NOT_AN_IMAGE),
+        at("logo.png", not_a_png("data of an unknown format")),
     ),
 ]
 
@@ -415,7 +422,10 @@ def test_logo_transparency(name: str, data: bytes, expected: list[Found]) -> Non
     assert check("logo-transparency", {name: data}) == expected
 
 
-ANIMATED = "the logo is animated; the catalog shows only its first frame"
+ANIMATED = (
+    "the logo is animated; the catalog publishes the file unchanged, so it animates on the "
+    "catalog's pages"
+)
 ANIMATED_ROWS: list[Row] = [
     ("still-png", "logo.png", fixture("transparent-200x200.png"), []),
     ("still-gif", "logo.gif", fixture("transparent-200x200.gif"), []),

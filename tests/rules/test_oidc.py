@@ -11,6 +11,31 @@ OD, G, S = "oidc.yaml", "submission.yaml", "saml.yaml"
 WITH_OIDC: Files = {OD: oidc()}
 
 
+def wildcard(field: str, token: str, kind: str = "redirect URIs") -> str:
+    return f"'{field}' uses a wildcard ({token}), which Okta does not accept in {kind}"
+
+
+OIDC_URI_WILDCARD = [
+    ("exact-uris", {OD: oidc(redirect_uris="[https://rooms.acme.example/cb, https://eu.rooms.acme.example/cb]")}, []),
+    ("tenant-setting", {OD: oidc(redirect_uris="['https://{app.subdomain}.rooms.acme.example/cb']")}, []),
+    ("wildcard-host", {OD: oidc(redirect_uris="['https://*.rooms.example.com/cb']")}, [(OD, 2, 17, wildcard("redirect_uris[0]", "*"))]),
+    ("wildcard-path", {OD: oidc(redirect_uris="[https://acme.example/cb, 'https://app.example.com/auth/*']")}, [(OD, 2, 42, wildcard("redirect_uris[1]", "*"))]),
+    ("percent-encoded", {OD: oidc(redirect_uris="[https://app.example.com/auth/%2a]")}, [(OD, 2, 17, wildcard("redirect_uris[0]", "%2a"))]),
+    ("beside-an-expression", {OD: oidc(redirect_uris="['https://{app.subdomain}.acme.example/*']")}, [(OD, 2, 17, wildcard("redirect_uris[0]", "*"))]),
+    ("post-logout", {OD: oidc(post_logout_redirect_uris="['https://*.acme.example/bye']")}, [(OD, 7, 29, wildcard("post_logout_redirect_uris[0]", "*", "post-logout redirect URIs"))]),
+    ("initiate-login", {OD: oidc(initiate_login_uri="'https://*.acme.example/login'", sign_in_flows="[sp, idp]")}, [(OD, 7, 21, wildcard("initiate_login_uri", "*", "initiate login URIs"))]),
+    ("sp-initiate", {OD: oidc(sp_initiate_url="https://acme.example/%2A/login")}, [(OD, 6, 18, wildcard("sp_initiate_url", "%2A", "SP initiate URLs"))]),
+    ("query-and-fragment", {OD: oidc(redirect_uris="['https://acme.example/cb?scope=*#*']")}, []),
+    ("saml-not-checked", {S: saml(acs_url="https://*.acme.example/acs")}, []),
+    ("placeholder", {OD: oidc(redirect_uris="['TODO https://*.acme.example/cb']")}, []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("files", "expected"), cases(OIDC_URI_WILDCARD))
+def test_oidc_uri_wildcard(files: Files, expected: list[Found]) -> None:
+    assert lint("oidc-uri-wildcard", files) == expected
+
+
 def custom(field: str, path: str) -> str:
     return (
         f"'{field}' points at a custom authorization server ({path}); OIN OIDC integrations "

@@ -1,15 +1,16 @@
-"""Rules secret-sealed and secret-in-plain-text: one line per case."""
+"""Rule secret-sealed: one line per case (secret-in-plain-text: tests/rules/test_secret_text.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from oin_gitops import secrets
-from oin_gitops.rules.sealed import looks_like_credential
+from oin_gitops.rules.credentials import Scope, scanner
 from tests.conftest import SEALED, SUBMISSION_YAML, ScratchRepo, brief
 
 F = "submissions/acme-notes/submission.yaml"
 OTHER_KEY = "47xJs9Oh+DkPgIfXZKSbPqIloEvDUVVE8mvz7Tbblhk="
+HERE = secrets.Place("acme-notes", "submission.yaml:test_account.password")
 
 
 def _with_password(value: str) -> str:
@@ -33,19 +34,69 @@ def _with_password(value: str) -> str:
             ],
         ),
         (
-            '"sealed:v1:619208c973708b46:not base64!"',
+            '"sealed:v2:619208c973708b46:not base64!"',
             [
                 (
                     F,
                     "secret-sealed",
                     16,
                     13,
-                    "'test_account.password' is not a well-formed sealed value (sealed:v1:<16 hex digits>:<base64>)",
+                    "'test_account.password' is not a well-formed sealed value (sealed:v2:<16 hex digits>:<base64>)",
                 )
             ],
         ),
         (
-            f'"{secrets.seal("x", secrets.public_key(OTHER_KEY))}"',
+            '"' + SEALED.replace("sealed:v2:", "sealed:v1:") + '"',
+            [
+                (
+                    F,
+                    "secret-sealed",
+                    16,
+                    13,
+                    "'test_account.password' uses the retired form sealed:v1, which is not bound "
+                    "to its submission and field; re-seal it with oin-gitops seal",
+                )
+            ],
+        ),
+        (
+            '"sealed:v2:619208c973708b46:AA=="',
+            [
+                (
+                    F,
+                    "secret-sealed",
+                    16,
+                    13,
+                    "'test_account.password' holds a sealed box too short to open (1 byte; one "
+                    "sealed for this field has at least 129 bytes)",
+                )
+            ],
+        ),
+        (
+            f'"{SEALED[:-2]}d="',
+            [
+                (
+                    F,
+                    "secret-sealed",
+                    16,
+                    13,
+                    "'test_account.password' holds a sealed box that is not canonical base64",
+                )
+            ],
+        ),
+        (
+            f'"{SEALED[:-1]}"',
+            [
+                (
+                    F,
+                    "secret-sealed",
+                    16,
+                    13,
+                    "'test_account.password' holds a sealed box that is not canonical base64",
+                )
+            ],
+        ),
+        (
+            f'"{secrets.seal("x", secrets.public_key(OTHER_KEY), HERE)}"',
             [
                 (
                     F,
@@ -64,7 +115,8 @@ def _with_password(value: str) -> str:
                     "placeholder",
                     16,
                     13,
-                    "'test_account.password' still holds the placeholder 'TODO'",
+                    "'test_account.password' still holds a placeholder; the value of a private "
+                    "field is not shown",
                 )
             ],
         ),
@@ -72,8 +124,24 @@ def _with_password(value: str) -> str:
             "12345",
             [(F, "schema", 16, 13, "'test_account.password' must be text, not a whole number")],
         ),
+        (
+            "12345.678",
+            [(F, "schema", 16, 13, "'test_account.password' must be text, not a decimal number")],
+        ),
     ],
-    ids=["sealed", "plain", "malformed", "other-key", "placeholder", "number"],
+    ids=[
+        "sealed",
+        "plain",
+        "malformed",
+        "v1",
+        "too-short",
+        "non-canonical-bits",
+        "unpadded",
+        "other-key",
+        "placeholder",
+        "number",
+        "decimal-not-shown",
+    ],
 )
 def test_secret_sealed(repo: ScratchRepo, value: str, expected: list[tuple[object, ...]]) -> None:
     repo.add_submission("acme-notes", submission_yaml=_with_password(value))
@@ -88,6 +156,19 @@ def test_plain_secret_help_says_how_to_seal(repo: ScratchRepo) -> None:
     assert diagnostic.help == (
         "Seal it: oin-gitops seal submissions/acme-notes/submission.yaml test_account.password "
         "(it prompts for the value and writes the sealed form in place)."
+    )
+
+
+def test_a_damaged_sealed_value_help_says_to_re_seal_never_to_edit(repo: ScratchRepo) -> None:
+    repo.add_submission(
+        "acme-notes", submission_yaml=_with_password('"sealed:v2:619208c973708b46:AA=="')
+    )
+    (diagnostic,) = repo.lint().diagnostics
+    assert diagnostic.help == (
+        "Re-seal it: oin-gitops seal submissions/acme-notes/submission.yaml "
+        "test_account.password (it prompts for the value and writes a new sealed value in "
+        "place). Never edit a sealed value by hand, and never copy one from another submission "
+        "or field: it opens only where it was sealed."
     )
 
 
@@ -144,8 +225,10 @@ def test_scim_api_token_must_be_sealed_too(repo: ScratchRepo) -> None:
         ("password: see the sealed field", None),
     ],
 )
-def test_looks_like_credential(text: str, kind: str | None) -> None:
-    assert looks_like_credential(text) == kind
+def test_the_scanner_catches_what_the_old_patterns_caught(text: str, kind: str | None) -> None:
+    """The hand-written patterns this rule had before detect-secrets, kept as a floor."""
+    found = scanner().scan(text, Scope.TEXT)
+    assert bool(found) == (kind is not None), found
 
 
 def test_secret_in_plain_text_reports_the_field_without_the_value(repo: ScratchRepo) -> None:
@@ -160,8 +243,8 @@ def test_secret_in_plain_text_reports_the_field_without_the_value(repo: ScratchR
             F,
             "secret-in-plain-text",
             16,
-            17,
-            "'test_account.instructions' contains what looks like a bearer token",
+            29,
+            "'test_account.instructions' holds what looks like a token in an Authorization header",
         )
     ]
     assert "6f1c0a9e" not in repr(repo.lint())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from oin_gitops.rules.addresses import is_free_mail, unreachable
-from tests.conftest import ScratchRepo, edited_findings
+from tests.conftest import CONFIG_YAML, SEALED, ScratchRepo, edited_findings
 
 GENERAL = "submissions/acme-notes/submission.yaml"
 ESCALATION = "oin-escalations@acme.example"
@@ -23,10 +23,6 @@ def generic(local: str) -> str:
     )
 
 
-def undelivered(where: str) -> str:
-    return f"'support.escalation' is at {where}, where no mail is delivered"
-
-
 ESCALATION_GENERIC = [
     ("distribution-list", ESCALATION, []),
     ("support", "support@acme.example", [(14, 15, generic("support"))]),
@@ -35,14 +31,8 @@ ESCALATION_GENERIC = [
     ("no-reply", "no-reply@acme.example", [(14, 15, generic("no-reply"))]),
     ("webmaster", "webmaster@acme.example", [(14, 15, generic("webmaster"))]),
     ("generic-word-inside", "support-escalations@acme.example", []),
-    ("example-com", "oin@example.com", [(14, 15, undelivered("example.com, a reserved example domain"))]),
-    ("example-org-subdomain", "oin@mail.example.org", [(14, 15, undelivered("example.org, a reserved example domain"))]),
-    ("dot-test", "oin@acme.test", [(14, 15, undelivered("acme.test, a reserved .test domain"))]),
-    ("dot-invalid", "oin@acme.invalid", [(14, 15, undelivered("acme.invalid, a reserved .invalid domain"))]),
-    ("dot-localhost", "oin@acme.localhost", [(14, 15, undelivered("acme.localhost, a reserved .localhost domain"))]),
-    ("generic-and-reserved-reports-once", "support@example.com", [(14, 15, generic("support"))]),
-    ("dot-example-accepted", "oin@acme.example", []),
-    ("example-com-lookalike", "oin@myexample.com", []),
+    ("reserved-left-to-contact-reserved-domain", "oin@example.com", []),
+    ("generic-at-reserved", "support@example.com", [(14, 15, generic("support"))]),
     ("not-an-email-left-to-schema", "support", []),
     ("placeholder", "TODO", []),
     ("not-text", "[support@acme.example]", []),
@@ -142,8 +132,9 @@ CONTACT_RESERVED_DOMAIN = [
     ("loopback-ip", ["url: https://127.0.0.1/help"], [(13, 12, unreachable_contact(0, "url", "127.0.0.1, a private network address"))]),
     ("public-ip", ["url: https://93.184.215.14/help"], []),
     ("example-in-path-only", ["url: https://acme.example/example.com"], []),
-    ("http-left-to-schema", ["url: http://example.com/help"], []),
-    ("placeholder", ["email: TODO"], []),
+    ("http-too", ["url: http://example.com/help"], [(13, 12, unreachable_contact(0, "url", "example.com, a reserved example domain"))]),
+    ("placeholder-left-to-its-rule", ["email: TODO"], []),
+    ("placeholder-beside-reserved", ["email: TODO@example.com"], []),
 ]  # fmt: skip
 
 
@@ -158,6 +149,93 @@ def test_contact_reserved_domain(
     new = "".join(f"    - {contact}\n" for contact in contacts)
     found = edited_findings(repo, "contact-reserved-domain", CONTACTS, new)
     assert found == [(GENERAL, *e) for e in expected]
+
+
+def config(allow: str | None) -> str:
+    """The tests' configuration with ``reserved_domains.allow`` set to ``allow`` (None: no key)."""
+    base = CONFIG_YAML.replace("reserved_domains:\n  allow: [example]\n", "")
+    return base if allow is None else base + f"reserved_domains:\n  allow: [{allow}]\n"
+
+
+ALLOW_ACME = "acme.example"
+# (id, old text of PINNED_SUBMISSION_YAML, new text, allow-list, findings in submission.yaml)
+RESERVED_EVERYWHERE = [
+    ("allowed", "notes", "notes", ALLOW_ACME, []),
+    ("allowed-subdomain", "https://acme.example/notes", "https://docs.eu.acme.example/notes", ALLOW_ACME, []),
+    ("allowed-whole-tld", "https://acme.example/notes", "https://globex.example/notes", "example", []),
+    ("other-example-vendor", "https://acme.example/notes", "https://globex.example/notes", ALLOW_ACME, [(5, 12, "'app.website' is at globex.example, a reserved .example domain, where nobody can be reached")]),
+    ("lookalike-not-a-subdomain", "https://acme.example/notes", "https://notacme.example/notes", ALLOW_ACME, [(5, 12, "'app.website' is at notacme.example, a reserved .example domain, where nobody can be reached")]),
+    ("upper-case", "https://acme.example/notes", "https://WWW.Globex.EXAMPLE/notes", ALLOW_ACME, [(5, 12, "'app.website' is at www.globex.example, a reserved .example domain, where nobody can be reached")]),
+    ("allow-list-does-not-cover-example-com", "https://acme.example/notes", "https://www.example.com/notes", "example", [(5, 12, "'app.website' is at example.com, a reserved example domain, where nobody can be reached")]),
+    ("allow-example-com", "https://acme.example/notes", "https://www.example.com/notes", "example.com, acme.example", []),
+    ("url-in-text", "single sign-on.", "single sign-on. See https://docs.example.org/okta, soon.", ALLOW_ACME, [(6, 16, "'app.description' has an address at example.org, a reserved example domain, where nobody can be reached")]),
+    ("email-in-text", "single sign-on.", "single sign-on. Write to sales@acme.test.", ALLOW_ACME, [(6, 16, "'app.description' has an address at acme.test, a reserved .test domain, where nobody can be reached")]),
+    ("localhost-url-in-text", "single sign-on.", "single sign-on at http://localhost:8080/x", ALLOW_ACME, [(6, 16, "'app.description' has an address at localhost, a reserved .localhost domain, where nobody can be reached")]),
+    ("example-word-in-text", "single sign-on.", "single sign-on, for example.", ALLOW_ACME, []),
+    ("reports-first-host-once", "single sign-on.", "single sign-on at https://a.test and x@b.invalid", ALLOW_ACME, [(6, 16, "'app.description' has an address at a.test, a reserved .test domain, where nobody can be reached")]),
+    ("escalation-example-com", ESCALATION, "oin@example.com", ALLOW_ACME, [(14, 15, "'support.escalation' is at example.com, a reserved example domain, where no mail is delivered")]),
+    ("escalation-example-org-subdomain", ESCALATION, "oin@mail.example.org", ALLOW_ACME, [(14, 15, "'support.escalation' is at example.org, a reserved example domain, where no mail is delivered")]),
+    ("escalation-dot-invalid", ESCALATION, "oin@acme.invalid", ALLOW_ACME, [(14, 15, "'support.escalation' is at acme.invalid, a reserved .invalid domain, where no mail is delivered")]),
+    ("escalation-dot-localhost", ESCALATION, "oin@acme.localhost", ALLOW_ACME, [(14, 15, "'support.escalation' is at acme.localhost, a reserved .localhost domain, where no mail is delivered")]),
+    ("escalation-dot-example", ESCALATION, "oin@globex.example", ALLOW_ACME, [(14, 15, "'support.escalation' is at globex.example, a reserved .example domain, where no mail is delivered")]),
+    ("test-url-dot-example", TEST_URL, "https://app.globex.example/login", ALLOW_ACME, [(16, 8, "'test_account.url' is at app.globex.example, a reserved .example domain, where reviewers cannot sign in")]),
+    ("test-url-example-com-left-to-its-rule", TEST_URL, "https://example.com/login", ALLOW_ACME, []),
+    ("username", USERNAME, "oin-review@globex.example", ALLOW_ACME, [(17, 13, "'test_account.username' is at globex.example, a reserved .example domain, where nobody can be reached")]),
+    ("secret-left-to-secret-sealed", f'password: "{SEALED}"', "password: hunter2@example.com", ALLOW_ACME, []),
+    ("owners-org", "https://acme.okta.com", "https://acme.okta.test", ALLOW_ACME, [(20, 13, "'owners.okta_org' is at acme.okta.test, a reserved .test domain, where nobody can be reached")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "allow", "expected"),
+    [case[1:] for case in RESERVED_EVERYWHERE],
+    ids=[case[0] for case in RESERVED_EVERYWHERE],
+)
+def test_contact_reserved_domain_everywhere(
+    repo: ScratchRepo, old: str, new: str, allow: str, expected: Expected
+) -> None:
+    repo.write(".oin-gitops.yaml", config(allow))
+    found = edited_findings(repo, "contact-reserved-domain", old, new)
+    assert found == [(GENERAL, *e) for e in expected]
+
+
+def test_without_an_allow_list_every_example_address_is_reported(repo: ScratchRepo) -> None:
+    repo.write(".oin-gitops.yaml", config(None))
+    found = edited_findings(repo, "contact-reserved-domain", "notes", "notes")
+    where = "acme.example, a reserved .example domain"
+    saml = "submissions/acme-notes/saml.yaml"
+    assert found == [
+        (saml, 2, 10, f"'acs_url' is at ${{org.subdomain}}.{where}, where nobody can be reached"),
+        (saml, 3, 11, f"'audience' is at {where}, where nobody can be reached"),
+        (saml, 4, 19, f"'config_guide_url' is at {where}, where nobody can be reached"),
+        (GENERAL, 5, 12, f"'app.website' is at {where}, where nobody can be reached"),
+        (GENERAL, 13, 14, f"'support.contacts[0].email' is at {where}, where customers cannot reach you"),
+        (GENERAL, 14, 15, f"'support.escalation' is at {where}, where no mail is delivered"),
+        (GENERAL, 16, 8, f"'test_account.url' is at app.{where}, where reviewers cannot sign in"),
+    ]  # fmt: skip
+
+
+def test_hosts_of_expressions_are_read(repo: ScratchRepo) -> None:
+    repo.write(".oin-gitops.yaml", config(ALLOW_ACME))
+    scim = (
+        "# yaml-language-server: $schema=../../schemas/scim.schema.json\n"
+        "base_url: \"'https://' + app.subdomain + '.globex.example/scim/v2'\"\n"
+    )
+    repo.add_submission("acme-notes", scim_yaml=scim)
+    found = [
+        (d.path, d.line, d.column, d.message)
+        for d in repo.lint().diagnostics
+        if d.rule == "contact-reserved-domain"
+    ]
+    assert found == [
+        (
+            "submissions/acme-notes/scim.yaml",
+            2,
+            11,
+            "'base_url' has an address at globex.example, a reserved .example domain, where "
+            "nobody can be reached",
+        )
+    ]
 
 
 def placeholder(text: str) -> str:
@@ -295,3 +373,16 @@ def test_is_free_mail(domain: str, expected: bool) -> None:
 )
 def test_unreachable(host: str, expected: str | None) -> None:
     assert unreachable(host) == expected
+
+
+def test_the_allow_list_takes_only_reserved_domains(repo: ScratchRepo) -> None:
+    from oin_gitops.config import ConfigError
+
+    repo.write(".oin-gitops.yaml", config("acme.com, Acme.example, example"))
+    with pytest.raises(ConfigError) as caught:
+        repo.lint()
+    hint = "a reserved domain in lowercase, such as acme.example"
+    assert [(d.line, d.column, d.message) for d in caught.value.diagnostics] == [
+        (7, 11, f"'reserved_domains.allow[0]' must be {hint} (found 'acme.com')"),
+        (7, 21, f"'reserved_domains.allow[1]' must be {hint} (found 'Acme.example')"),
+    ]

@@ -17,7 +17,7 @@ from oin_gitops.diagnostics import Diagnostic
 from oin_gitops.rules import oidc as oidc_rules
 from oin_gitops.rules import saml as saml_rules
 from oin_gitops.rules import variables
-from oin_gitops.rules.expressions import code, references
+from oin_gitops.rules.expressions import code, references, syntax_problems
 from oin_gitops.sources import MemorySource
 from tests.conftest import SEALED, Found, png_bytes
 
@@ -171,6 +171,36 @@ def test_references_in_expression_code(value: str, plain: bool, expected: list[s
     assert [str(ref) for ref in references(code(value, plain=plain))] == expected
 
 
+SYNTAX = [
+    ("saml-clean", "https://${org.subdomain}.x.example/${fn:toLowerCase(org.region)}", "${", []),
+    ("spaces-at-the-ends", "https://${ org.subdomain }.x.example", "${", []),
+    ("ternary", "${empty org.a ? 'x y' : org.b}", "${", []),
+    ("not-empty-and", "${not empty org.a and org.b eq 'x'}", "${", []),
+    ("fn-namespace", "${fn:substringAfter(org.base_url, '//')}", "${", []),
+    ("oidc-clean", "https://{String.toLowerCase(app.a)}.x.example/{app.b}", "{", []),
+    ("braces-in-saml-are-text", "https://{org}.x.example/${org.a}", "${", []),
+    ("unclosed", "https://${org.subdomain.x.example", "${", ["opens ${ without a closing }"]),
+    ("unclosed-after-one", "https://${org.a}.x.example/${org.b", "${", ["opens ${ without a closing }"]),
+    ("opened-again", "https://${org.a${org.b}", "${", ["opens ${ without a closing }"]),
+    ("oidc-unclosed", "https://{app.a.x.example", "{", ["opens { without a closing }"]),
+    ("empty", "https://${}.x.example", "${", ["has an empty expression ${}"]),
+    ("blank", "https://${  }.x.example", "${", ["has an empty expression ${  }"]),
+    ("oidc-empty", "https://{app.a}.x.example/{}", "{", ["has an empty expression {}"]),
+    ("prefix-only", "https://${org.}.x.example", "${", ["uses org. without a tenant setting name in ${org.}"]),
+    ("oidc-prefix-only", "https://{app.}.x.example", "{", ["uses app. without a tenant setting name in {app.}"]),
+    ("space-after-dot", "https://${org. subdomain}.x", "${", ["has a space inside ${org. subdomain}; write org.subdomain without spaces"]),
+    ("space-before-dot", "https://${org .subdomain}.x", "${", ["has a space inside ${org .subdomain}; write org.subdomain without spaces"]),
+    ("space-in-name", "https://${org.sub domain}.x", "${", ["has a space between org.sub and domain inside ${org.sub domain}"]),
+    ("quoted-spaces", "${fn:replace(org.a, 'a b', '')}", "${", []),
+    ("two-problems", "https://${}.x.example/${org.}", "${", ["has an empty expression ${}", "uses org. without a tenant setting name in ${org.}"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("value", "opener", "expected"), cases(SYNTAX))
+def test_syntax_problems(value: str, opener: str, expected: list[str]) -> None:
+    assert syntax_problems(value, opener) == expected
+
+
 VARIABLE_NAME_UNIQUE = [
     ("distinct", {G: general(settings("subdomain", "region"))}, []),
     ("repeated", {G: general("[{label: Subdomain, name: subdomain}, {label: Site, name: subdomain}]")}, [(G, 9, 76, "'tenant_settings[1].name' repeats the name 'subdomain' of 'tenant_settings[0]'")]),
@@ -219,6 +249,8 @@ VARIABLE_UNDECLARED = [
     ("placeholder-value", {S: saml(acs_url="TODO")}, []),
     ("too-long-left-to-schema", {S: saml(acs_url="https://${org.tenant}.acme.example/" + "a" * 1024)}, []),
     ("no-submission-yaml", {G: None}, []),
+    ("unreadable-left-to-expression-syntax", {S: saml(audience="https://${org.tenant}.acme.example/${}")}, []),
+    ("unprefixed-left-to-variable-prefix", {S: saml(acs_url="https://${tenant}.acme.example/acs")}, []),
 ]  # fmt: skip
 
 
@@ -237,7 +269,31 @@ VARIABLE_PREFIX = [
     ("app-in-saml-attribute", {S: saml(attribute_statements="[{name: tenant, values: [app.subdomain]}]")}, [(S, 7, 48, prefix("attribute_statements[0].values[0]", "app.subdomain", "SAML", "org.subdomain"))]),
     ("org-in-oidc", {OD: oidc(sp_initiate_url="'https://{org.subdomain}.acme.example/login'")}, [(OD, 6, 18, prefix("sp_initiate_url", "org.subdomain", "OIDC", "app.subdomain"))]),
     ("org-in-scim", {C: scim(base_url="\"'https://' + org.subdomain + '.x.example'\"")}, [(C, 3, 11, prefix("base_url", "org.subdomain", "SCIM", "app.subdomain"))]),
+    ("unprefixed-in-saml", {S: saml(acs_url="https://${subdomain}.app.example.com/sso")}, [(S, 2, 10, prefix("acs_url", "${subdomain}", "SAML", "${org.subdomain}"))]),
+    ("unprefixed-in-audience", {S: saml(audience="https://${subdomain}.acme.example/saml")}, [(S, 3, 11, prefix("audience", "${subdomain}", "SAML", "${org.subdomain}"))]),
+    ("unprefixed-in-oidc", {OD: oidc(redirect_uris="['https://${subdomain}.app.example.com/cb']")}, [(OD, 2, 17, prefix("redirect_uris[0]", "${subdomain}", "OIDC", "{app.subdomain}"))]),
+    ("unprefixed-undeclared", {S: saml(acs_url="https://${tenant}.acme.example/acs")}, [(S, 2, 10, prefix("acs_url", "${tenant}", "SAML", "${org.tenant}") + ", and no tenant setting is named 'tenant'")]),
+    ("unprefixed-no-tenant-settings", {S: saml(acs_url="https://${subdomain}.acme.example/acs"), G: general(None)}, [(S, 2, 10, prefix("acs_url", "${subdomain}", "SAML", "${org.subdomain}") + ", and no tenant setting is named 'subdomain'")]),
+    ("unprefixed-in-a-function", {S: saml(acs_url="https://${fn:toLowerCase(subdomain)}.acme.example/acs")}, [(S, 2, 10, prefix("acs_url", "subdomain", "SAML", "org.subdomain"))]),
+    ("unprefixed-twice-once", {S: saml(acs_url="https://${subdomain}.acme.example/${subdomain}")}, [(S, 2, 10, prefix("acs_url", "${subdomain}", "SAML", "${org.subdomain}"))]),
+    ("operators-and-literals", {S: saml(acs_url="\"https://${not empty org.subdomain and true ? org.subdomain : 'www'}.x.example/acs\"")}, []),
+    ("oidc-braces-left-to-schema", {OD: oidc(redirect_uris="['https://{subdomain}.acme.example/cb']")}, []),
+    ("saml-braces-are-text", {S: saml(audience="urn:acme:{tenant}")}, []),
+    ("attribute-values-are-literal-text", {S: saml(attribute_statements="[{name: team, values: [Engineering]}]")}, []),
+    ("unreadable-left-to-expression-syntax", {S: saml(audience="https://${org.sub domain}.acme.example/saml")}, []),
 ]  # fmt: skip
+
+
+def test_unprefixed_undeclared_help_says_to_declare() -> None:
+    found = [
+        d
+        for d in run({S: saml(acs_url="https://${tenant}.acme.example/acs")})
+        if d.rule == "variable-prefix"
+    ]
+    assert [d.help for d in found] == [
+        "Declare 'tenant' in 'tenant_settings' of submission.yaml and write it as ${org.tenant}, "
+        "or use the name of a declared tenant setting."
+    ]
 
 
 @pytest.mark.parametrize(("files", "expected"), cases(VARIABLE_PREFIX))
@@ -260,6 +316,9 @@ VARIABLE_UNUSED = [
     ("unparsed-file-skips", {OD: "redirect_uris: [\n"}, []),
     ("placeholder-skips", {G: general(settings("subdomain", "region")), S: saml(audience="TODO")}, []),
     ("api-service-only", {S: None, "api-service.yaml": "scopes: [okta.users.read]\n"}, []),
+    ("used-without-prefix", {S: saml(acs_url="https://${subdomain}.acme.example/acs")}, []),
+    ("unreadable-expression-skips", {S: saml(acs_url="https://acme.example/acs", audience="https://${org.subdomain.acme.example/saml")}, []),
+    ("unreadable-left-to-schema-skips", {S: saml(acs_url="https://${org.subdomain.acme.example/acs")}, []),
 ]  # fmt: skip
 
 
@@ -305,6 +364,37 @@ VARIABLE_SAML_SYNTAX = [
 @pytest.mark.parametrize(("files", "expected"), cases(VARIABLE_SAML_SYNTAX))
 def test_variable_saml_syntax(files: Files, expected: list[Found]) -> None:
     assert lint("variable-saml-syntax", files) == expected
+
+
+EXPRESSION_SYNTAX = [
+    ("complete", {S: saml(audience="https://${ org.subdomain }.acme.example/saml"), OD: oidc(redirect_uris="['https://{app.subdomain}.acme.example/cb']")}, []),
+    ("empty-audience", {S: saml(audience="https://${}.acme.example/saml")}, [(S, 3, 11, "'audience' has an empty expression ${}")]),
+    ("unclosed-audience", {S: saml(audience="https://${org.subdomain.acme.example/saml")}, [(S, 3, 11, "'audience' opens ${ without a closing }")]),
+    ("prefix-only", {S: saml(acs_url="https://${org.}.acme.example/acs")}, [(S, 2, 10, "'acs_url' uses org. without a tenant setting name in ${org.}")]),
+    ("space-in-reference", {S: saml(acs_url="https://${org. subdomain}.acme.example/acs")}, [(S, 2, 10, "'acs_url' has a space inside ${org. subdomain}; write org.subdomain without spaces")]),
+    ("space-in-name", {S: saml(acs_url="https://${org.sub domain}.acme.example/acs")}, [(S, 2, 10, "'acs_url' has a space between org.sub and domain inside ${org.sub domain}")]),
+    ("unclosed-after-a-closed-one", {S: saml(acs_url="https://${org.subdomain}.acme.example/${org.region")}, [(S, 2, 10, "'acs_url' opens ${ without a closing }")]),
+    ("indexed-url", {S: saml(acs_urls_indexed="[{url: 'https://${org.subdomain}.acme.example/${}', index: 1}]")}, [(S, 7, 26, "'acs_urls_indexed[0].url' has an empty expression ${}")]),
+    ("oidc-empty", {OD: oidc(post_logout_redirect_uris="['https://{app.subdomain}.acme.example/{}']")}, [(OD, 7, 29, "'post_logout_redirect_uris[0]' has an empty expression {}")]),
+    ("oidc-prefix-only", {OD: oidc(redirect_uris="['https://{app.subdomain}.acme.example/{app.}']")}, [(OD, 2, 17, "'redirect_uris[0]' uses app. without a tenant setting name in {app.}")]),
+    ("empty-acs-url-left-to-schema", {S: saml(acs_url="https://${}.app.example.com/sso")}, []),
+    ("unclosed-acs-url-left-to-schema", {S: saml(acs_url="https://${org.subdomain.app.example.com/sso")}, []),
+    ("attribute-values-not-checked", {S: saml(attribute_statements="[{name: n, values: ['Acme Corp', user.email]}]")}, []),
+    ("scim-not-checked", {C: scim(base_url="\"'https://{' + app.subdomain + '.acme.example/scim/v2'\"")}, []),
+    ("placeholder", {S: saml(audience="TODO ${")}, []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("files", "expected"), cases(EXPRESSION_SYNTAX))
+def test_expression_syntax(files: Files, expected: list[Found]) -> None:
+    assert lint("expression-syntax", files) == expected
+
+
+def test_a_broken_acs_url_gets_one_diagnostic() -> None:
+    """The schema reports it; the variable rules (variable-unused too) stay quiet."""
+    ours = {r.id for r in (*variables.RULES, *saml_rules.RULES, *oidc_rules.RULES)} | {"schema"}
+    broken = {S: saml(acs_url="https://${org.subdomain.app.example.com/sso")}
+    assert [(d.rule, d.line) for d in run(broken) if d.rule in ours] == [("schema", 2)]
 
 
 def http(field: str) -> str:
