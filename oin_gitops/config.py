@@ -84,9 +84,13 @@ def load_config(source: Source, known_rules: frozenset[str], name: str = CONFIG_
     return _from_data(document.data)
 
 
+# A credential in a public repository is never acceptable, so these stay errors everywhere.
+FIXED_RULES = frozenset({"secret-sealed", "secret-in-plain-text"})
+
+
 def _unknown_rules(document: yamlio.Document, known_rules: frozenset[str]) -> list[Diagnostic]:
     rules = document.data.get("rules") or {}
-    return [
+    unknown = [
         _error(
             document,
             ("rules", rule),
@@ -96,6 +100,17 @@ def _unknown_rules(document: yamlio.Document, known_rules: frozenset[str]) -> li
         for rule in rules
         if rule not in known_rules
     ]
+    fixed = [
+        _error(
+            document,
+            ("rules", rule),
+            f"'rules' may not change '{rule}': secrets in a public repository are always errors",
+            f"Remove '{rule}' from 'rules'; fix the submissions it reports instead.",
+        )
+        for rule in rules
+        if rule in FIXED_RULES and rules[rule] != "error"
+    ]
+    return unknown + fixed
 
 
 def _from_data(data: Mapping[str, Any]) -> Config:

@@ -436,6 +436,28 @@ def test_config_turns_rules_off_and_changes_severity(repo: ScratchRepo) -> None:
             "colour: blue\n",
             (".oin-gitops.yaml", "config", 8, 1, "the file has the unknown key 'colour'"),
         ),
+        (
+            "rules:\n  secret-in-plain-text: off\n",
+            (
+                ".oin-gitops.yaml",
+                "config",
+                9,
+                3,
+                "'rules' may not change 'secret-in-plain-text': secrets in a public repository "
+                "are always errors",
+            ),
+        ),
+        (
+            "rules:\n  secret-sealed: warning\n",
+            (
+                ".oin-gitops.yaml",
+                "config",
+                9,
+                3,
+                "'rules' may not change 'secret-sealed': secrets in a public repository are "
+                "always errors",
+            ),
+        ),
     ],
 )
 def test_config_errors_name_file_line_and_key(

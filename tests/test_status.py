@@ -175,3 +175,13 @@ def test_a_folder_name_that_is_not_utf8_is_shown_escaped(repo: ScratchRepo, monk
         "acme-notes: 100% complete (18 of 18 required fields)",
         "caf\\udce9: 0% complete (0 of 13 required fields)",
     ]
+
+
+def test_status_output_cannot_forge_runner_commands(repo: ScratchRepo, monkeypatch) -> None:
+    """A folder name holding ``##[`` or ESC reaches neither format raw."""
+    repo.add_submission("acme-##[error]forged\x1b[2J")
+    monkeypatch.chdir(repo.root)
+    for args in ([], ["--format", "json"]):
+        result = CliRunner().invoke(cli, ["status", *args])
+        assert "##[" not in result.output and "\x1b" not in result.output, result.output
+        assert "acme-##" in result.output

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path, PurePosixPath
 
 import click
@@ -12,7 +11,7 @@ from oin_gitops.cli.common import repository_or_fail
 from oin_gitops.completeness import Completeness, measure
 from oin_gitops.config import load_config
 from oin_gitops.diagnostics import Diagnostic
-from oin_gitops.reporters.safe import printable
+from oin_gitops.reporters.safe import json_text, printable
 from oin_gitops.rules import BY_ID
 from oin_gitops.sources import DiskSource
 from oin_gitops.submission import load_submission
@@ -53,7 +52,7 @@ def status(slugs: tuple[str, ...], output_format: str) -> None:
         )
     results = [measure(*load_submission(source, slug, config)) for slug in (slugs or known)]
     if output_format == "json":
-        click.echo(json.dumps({"submissions": [r.to_dict() for r in results]}, indent=2))
+        click.echo(json_text({"submissions": [r.to_dict() for r in results]}))
         return
     for result in results:
         # Folder names and parser messages come from the submission: control characters and
