@@ -27,7 +27,16 @@ from oin_gitops.github.sync import Syncer, sync_all, sync_one
 from tests import fakegithub
 from tests.fakegithub import FakeGitHub
 from tests.test_changes import git
-from tests.test_review_journeys import CONFIG, ISV, REPO, folder, state_labels, submission
+from tests.test_review_journeys import (
+    CONFIG,
+    INITIAL,
+    ISV,
+    QA,
+    REPO,
+    folder,
+    state_labels,
+    submission,
+)
 
 fake_github = fakegithub.fake_github
 Files = dict[str, bytes]
@@ -386,3 +395,33 @@ def test_review_state_reads_the_base_from_the_checkout(
     reads = [r.path for r in fake_github.requests if "/git/blobs/" in r.path]
     # The pull request's own three files at most, nothing of the base (published-app's).
     assert 0 < len(reads) <= 3
+
+
+def test_an_approved_pull_request_is_rechecked_when_another_merges(
+    fake_github: FakeGitHub,
+) -> None:
+    """Two ISVs race with the same app name in different folders; both reach oin/approved.
+    When the first merges, the second must not stay mergeable: its merge result now holds a
+    duplicate name, and the bot re-reads it in the same run."""
+    fake_github.add_repo(REPO)
+    fake_github.commit(REPO, BASE)
+    first = open_for_org(fake_github, "acme-notes", "Acme Notes")
+    second_files = {
+        **fake_github.files_at(fake_github.branch_head(REPO)),
+        **folder("acme-notes-two", submission("Acme Notes", org="https://other.okta.com")),
+    }
+    second = fake_github.open_pr(
+        REPO, "other-isv", fake_github.commit(REPO, second_files, branch=None)
+    )  # type: ignore[arg-type]
+    for number in (first, second):
+        fake_github.review(REPO, number, INITIAL, "APPROVED")
+        fake_github.review(REPO, number, QA, "APPROVED")
+        assert sync_bot(fake_github).sync(number).decision.label == "oin/approved"
+    fake_github.merge(REPO, first)
+    outcomes = sync_one(sync_bot(fake_github), first)
+    assert [(o.number, o.decision.label) for o in outcomes] == [
+        (first, "oin/approved"),
+        (second, "oin/action-required"),
+    ]
+    assert "1 lint error" in outcomes[1].decision.reason
+    assert "oin/approved" not in state_labels(fake_github, second)

@@ -4,7 +4,7 @@ requests synced (their state becomes ``oin/published`` from that status)."""
 from __future__ import annotations
 
 from oin_gitops.github.facts import PUBLISH_CONTEXT
-from oin_gitops.github.sync import Outcome, Syncer
+from oin_gitops.github.sync import Outcome, Syncer, recheck
 
 DESCRIPTIONS = {
     "success": "Published to the catalog.",
@@ -15,7 +15,8 @@ DESCRIPTIONS = {
 def mark_published(
     syncer: Syncer, sha: str, succeeded: bool, target_url: str | None = None
 ) -> list[Outcome]:
-    """Record the publish result on ``sha`` and sync every merged pull request of that commit."""
+    """Record the publish result on ``sha``, sync every merged pull request of that commit, and
+    re-read the open pull requests the merge may have changed."""
     state = "success" if succeeded else "failure"
     commit = syncer.reader.repo.get_commit(sha)
     current = [s for s in commit.get_combined_status().statuses if s.context == PUBLISH_CONTEXT]
@@ -24,4 +25,6 @@ def mark_published(
         commit.create_status(
             state, description=DESCRIPTIONS[state], context=PUBLISH_CONTEXT, **extra
         )
-    return [syncer.sync(pr.number) for pr in commit.get_pulls() if pr.merged]
+    merged = [syncer.sync(pr.number) for pr in commit.get_pulls() if pr.merged]
+    # The base moved: approvals of open pull requests must hold for the new tree.
+    return merged + recheck(syncer, {outcome.number for outcome in merged})

@@ -25,6 +25,7 @@ from oin_gitops.review.state import PREFIX, Decision, labels, review_status, sta
 
 REVIEW_CONTEXT = "oin/review"
 HELD = "oin/action-required"
+RECHECKED = frozenset({HELD, "oin/approved"})
 STATE_NOTE = "<!-- oin-gitops:state "
 # GitHub refuses comments over 65,536 characters; the lint part is cut to fit.
 LINT_BUDGET = 40_000
@@ -270,21 +271,23 @@ def _trusted(item: IssueComment, author: str, maintainers: Iterable[str]) -> boo
 
 
 def sync_one(syncer: Syncer, number: int, head_sha: str | None = None) -> list[Outcome]:
-    """Sync one pull request; when it is closed, then also the open pull requests held in
-    ``oin/action-required``: a closed pull request frees a place under its org's limit, and
-    the next one in line must not wait for someone to push."""
+    """Sync one pull request; when it is closed, then also the open pull requests whose verdict
+    its closing may change (see ``recheck``)."""
     outcomes = [syncer.sync(number, head_sha)]
     if number not in {p.number for p in syncer.reader.open_pulls()}:
-        outcomes += release_held(syncer, {number})
+        outcomes += recheck(syncer, {number})
     return outcomes
 
 
-def release_held(syncer: Syncer, done: set[int]) -> list[Outcome]:
-    """Re-read every open pull request in ``oin/action-required`` not synced yet in this run."""
+def recheck(syncer: Syncer, done: set[int]) -> list[Outcome]:
+    """Re-read the open pull requests not synced yet in this run that a closed or merged one
+    may have changed: those held in ``oin/action-required`` (a place under their org's limit
+    may be free) and those in ``oin/approved`` (the base moved: a name merged meanwhile may
+    collide with theirs, and an approval must hold for the tree they would merge into)."""
     return [
         syncer.sync(p.number)
         for p in syncer.reader.open_pulls()
-        if p.number not in done and _state_label(p) == HELD
+        if p.number not in done and _state_label(p) in RECHECKED
     ]
 
 
@@ -297,7 +300,7 @@ def sync_all(
     workflow may have missed), those closed in the last ``closed_within_hours`` and not yet
     final, every open pull request waiting in a stage whose queue moved in this run, and,
     when a pull request closed in the last ``quiet_hours``, those held in
-    ``oin/action-required`` (the org limit may have freed them). Quiet pull requests cost one
+    ``oin/action-required`` or waiting in ``oin/approved`` (see ``recheck``). Quiet pull requests cost one
     listing and nothing else. ``quiet_hours=None`` reads all.
     """
     now = syncer.clock()
@@ -320,7 +323,7 @@ def sync_all(
     }
     outcomes += [syncer.sync(p.number) for p in rest if _state_label(p) in moved - {None}]
     if any(quiet_since is not None and pr.updated_at >= quiet_since for pr in closed):
-        outcomes += release_held(syncer, {o.number for o in outcomes})
+        outcomes += recheck(syncer, {o.number for o in outcomes})
     return outcomes
 
 
