@@ -30,7 +30,9 @@ class Diagnostic:
     """One finding at one place in one file.
 
     ``path`` is repository-relative and POSIX; ``line`` and ``column`` are 1-based and absent for
-    findings about a whole file or folder.
+    findings about a whole file or folder. ``guideline`` is the number of the OIN guideline
+    the finding enforces (``SAML-01``), from the rule or the schema keyword; None for checks of
+    oin-gitops's own format.
     """
 
     path: str
@@ -42,6 +44,7 @@ class Diagnostic:
     column: int | None = None
     end_line: int | None = None
     end_column: int | None = None
+    guideline: str | None = None
 
     @property
     def docs(self) -> str:
@@ -58,6 +61,7 @@ class Diagnostic:
             "end_line": self.end_line,
             "end_column": self.end_column,
             "rule": self.rule,
+            "guideline": self.guideline,
             "severity": self.severity.value,
             "message": self.message,
             "help": self.help,

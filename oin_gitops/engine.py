@@ -157,6 +157,7 @@ def _stamp(rule: Rule, finding: Finding) -> Diagnostic:
         column=finding.column,
         end_line=finding.end_line,
         end_column=finding.end_column,
+        guideline=rule.guideline,
     )
 
 

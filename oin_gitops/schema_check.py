@@ -183,6 +183,22 @@ class _Error:
         value = self.error.validator_value
         return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
+    @cached_property
+    def guideline(self) -> str | None:
+        """The OIN guideline the failing keyword enforces: its own entry in the schema's
+        ``x-oin-guidelines`` (keyword to guideline, for a shared definition enforcing two), else
+        the nearest ``x-oin-guideline`` from the keyword's schema outwards. A file's top level
+        counts only for its own keywords: it holds every field."""
+        by_keyword = self.schema.get("x-oin-guidelines") or {}
+        if self.error.validator in by_keyword:
+            return str(by_keyword[self.error.validator])
+        path = list(self.error.absolute_schema_path)[:-1]
+        for depth in range(len(path), 0 if path else -1, -1):
+            found = schemas.subschema(self.schema_name, path[:depth]).get("x-oin-guideline")
+            if found:
+                return str(found)
+        return None
+
     def help(self, schema: dict[str, Any] | None = None) -> str:
         schema = self.schema if schema is None else schema
         parts = [schema.get("description", "").strip()]
@@ -207,7 +223,13 @@ class _Error:
         return " ".join(p for p in (step + example, self.help()) if p)
 
     def report(
-        self, message: str, help: str | None = None, *, at: Pointer | None = None, key: bool = False
+        self,
+        message: str,
+        help: str | None = None,
+        *,
+        at: Pointer | None = None,
+        key: bool = False,
+        guideline: str | None = None,
     ) -> Diagnostic:
         pointer = self.pointer if at is None else at
         line, column = self.document.position(pointer, key=key)
@@ -222,6 +244,7 @@ class _Error:
             column=column,
             end_line=line if end else None,
             end_column=end,
+            guideline=guideline or self.guideline,
         )
 
 
@@ -241,6 +264,7 @@ def _required(e: _Error) -> Iterator[Diagnostic]:
             f"{where} missing the required key '{prop}'",
             " ".join(p for p in (f"Add '{prop}'.", reason, e.help(field)) if p),
             key=True,
+            guideline=field.get("x-oin-guideline"),
         )
 
 

@@ -61,6 +61,8 @@ owners:
 tenant_settings:
   - label: Subdomain
     name: subdomain
+attestations:
+  multi_tenant: true
 """
 
 # SUBMISSION_YAML with its tenant setting right after 'app' and the password sealed, for rule
@@ -87,6 +89,8 @@ test_account:
 owners:
   okta_org: https://acme.okta.com
   github: [acme-alice]
+attestations:
+  multi_tenant: true
 """
 
 SAML_YAML = """\

@@ -59,12 +59,13 @@ def test_annotations_summary_and_outputs(
     lines = out.splitlines()
     assert lines[0] == "::group::submissions/beta-app/saml.yaml"
     assert lines[1] == (
-        "::error file=submissions/beta-app/saml.yaml,line=4,col=19,title=schema::'config_guide_url' must be a "
+        "::error file=submissions/beta-app/saml.yaml,line=4,col=19,title=schema%2C URL-01::"
+        "'config_guide_url' must be a "
         "complete, static https:// URL with a host name and no variables, such as https://acme.example/path "
         "(found 'http://acme.example/a,b:c%25d')%0A" + lines[1].split("%0A", 1)[1]
     )
     assert lines[2].startswith(
-        "::error file=submissions/beta-app/saml.yaml,line=6,col=6,title=schema::'jit' must be true or false, not text%0A"
+        "::error file=submissions/beta-app/saml.yaml,line=6,col=6,title=schema%2C SAML-05::'jit' must be true or false, not text%0A"
     )
     assert lines[3] == "::endgroup::"
     assert lines[-1] == "Linted 1 submission: 2 errors, 0 warnings, 0 notices."

@@ -12,15 +12,19 @@ case must lint clean.
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from pathlib import Path
 
 import pytest
 
-from oin_gitops.rules import BY_ID
+from oin_gitops.rules import BY_ID, evidence_checks
 from tests.conftest import ScratchRepo
 
 CASES_DIR = Path(__file__).parent / "cases"
+# Certificate dates in case folders are judged at this instant, not the time of the run, so
+# committed certificates never go stale (tests/fixtures/evidence/generate.py makes them).
+CASE_NOW = datetime.datetime(2030, 6, 15, 12, 0, tzinfo=datetime.UTC)
 CASES = sorted(p for p in CASES_DIR.glob("*/*/*") if p.is_dir())
 META = {"expected.txt", "delete.txt", "also.txt", "about.txt"}
 
@@ -55,7 +59,8 @@ def render(repo: ScratchRepo) -> list[str]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: "/".join(p.parts[-3:]))
-def test_case(repo: ScratchRepo, case: Path) -> None:
+def test_case(repo: ScratchRepo, case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(evidence_checks, "clock", lambda: CASE_NOW)
     build(repo, case)
     if case.parent.name == "pass":
         assert render(repo) == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,8 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
 
 
 def _golden(name: str, text: str) -> None:
+    if os.environ.get("OIN_UPDATE_GOLDEN"):  # regenerate deliberately, then review the diff
+        (GOLDEN / name).write_text(text, encoding="utf-8")
     assert text == (GOLDEN / name).read_text(encoding="utf-8")
 
 
@@ -81,11 +85,13 @@ def test_json_shape_is_stable(repo: ScratchRepo, run) -> None:
             "end_line",
             "end_column",
             "rule",
+            "guideline",
             "severity",
             "message",
             "help",
             "docs",
         ]
+        assert item["guideline"] is None or re.fullmatch(r"[A-Z]+-\d\d", item["guideline"])
         assert item["severity"] in ("error", "warning", "notice")
         assert item["docs"] == f"docs/rules.md#{item['rule']}"
         assert all(
@@ -266,12 +272,14 @@ def test_python_dash_m_runs_the_cli() -> None:
 
 
 def test_rules_reference_is_generated_and_not_stale(run) -> None:
+    from oin_gitops import guidelines
     from oin_gitops.rules.docs import render_markdown
 
     committed = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(
         encoding="utf-8"
     )
-    assert committed == render_markdown(), (
+    traceability = guidelines.render_markdown(guidelines.traceability())
+    assert committed == render_markdown() + "\n" + traceability, (
         "docs/rules.md is stale: run 'oin-gitops rules --markdown > docs/rules.md'"
     )
     assert run("rules", "--markdown").out == committed
@@ -291,3 +299,20 @@ def test_linting_imports_no_heavy_library_it_does_not_need() -> None:
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     assert done.stdout.splitlines()[-1] == "HEAVY:"
+
+
+def test_rules_guidelines_traces_every_guideline_and_ends_with_the_coverage(run) -> None:
+    result = run("rules", "--guidelines")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert re.fullmatch(
+        r"\d+ of \d+ applicable guidelines enforced and cited; \d+ checked by a person "
+        r"\(reasons above\)",
+        lines[-1],
+    )
+    assert "SAML-01   ACS URL, audience and configuration guide present" in lines
+    assert "            schema saml.schema.json#/properties/acs_url" in lines
+    assert (
+        "            bot: limits.open_submissions_per_org open pull requests per Okta org" in lines
+    )
+    assert any(line.startswith("            checked by a person: ") for line in lines)

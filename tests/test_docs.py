@@ -806,3 +806,33 @@ def test_issue_templates_match_githubs_schemas(schema: str, pattern: str) -> Non
         check=False,
     )
     assert done.returncode == 0, f"check-jsonschema {schema}:\n{done.stdout}{done.stderr}"
+
+
+# -- the ISV guide's guideline table -----------------------------------------------------------
+
+_GUIDE_ROW = re.compile(r"^\| ([A-Z]+-\d\d) \| [^|]* \| (.*) \|$")
+_RULE_LINK = re.compile(r"\]\(rules\.md#([a-z0-9-]+)\)")
+
+
+def test_the_isv_guides_guideline_table_matches_the_traceability_table() -> None:
+    """One row per applicable guideline, linking every rule that cites it (and the schema when
+    a schema keyword does): derived from the registry and the schemas, so a new rule citing a
+    guideline only needs its link added to that guideline's row."""
+    from oin_gitops import guidelines
+
+    guide = Path(__file__).resolve().parent.parent / "docs" / "publish-your-integration.md"
+    table = guide.read_text(encoding="utf-8").split("## Guidelines the linter checks", 1)[1]
+    rows = {m.group(1): m.group(2) for m in map(_GUIDE_ROW.match, table.splitlines()) if m}
+    problems = []
+    for trace in guidelines.traceability():
+        expected = guidelines.guide_row(trace)
+        cell = rows.pop(trace.id, None)
+        if cell is None:
+            problems.append(f"add the row: {expected}")
+            continue
+        links = set(_RULE_LINK.findall(cell))
+        wanted = set(trace.rules) | ({"schema"} if trace.schema else set())
+        if links != wanted or bool(trace.bot) != ("review bot" in cell):
+            problems.append(f"replace the row of {trace.id} with: {expected}")
+    problems += [f"remove the row of {gid}: not an applicable guideline" for gid in rows]
+    assert not problems, "docs/publish-your-integration.md:\n" + "\n".join(problems)

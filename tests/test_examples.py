@@ -80,6 +80,7 @@ FILLED = {
     "instructions": "Sign in as the admin; the SCIM base URL is https://acme.example/scim/v2 and the API token is under Settings.",
     "okta_org": "https://acme.okta.com",
     "github": "[acme-alice]",
+    "multi_tenant": "true",
     "acs_url": "https://${org.acmenotes}.acme.example/acs",
     "audience": "https://acme.example/saml",
     "config_guide_url": "https://acme.example/docs",

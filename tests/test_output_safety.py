@@ -117,14 +117,14 @@ def test_hostile_submission_cannot_forge_commands_or_escape_codes(
 KEY = "submissions/acme-notes/submission.yaml:{}:1: error: the file has the unknown key"
 EXPECTED = {
     "text": [
-        KEY.format(23) + " 'x\\n::error file=README.md::forged' [schema]",
-        KEY.format(24) + " '##\\x5berror]forged' [schema]",
-        KEY.format(25) + " 'rtl\\u202eevil' [schema]",
+        KEY.format(25) + " 'x\\n::error file=README.md::forged' [schema]",
+        KEY.format(26) + " '##\\x5berror]forged' [schema]",
+        KEY.format(27) + " 'rtl\\u202eevil' [schema]",
         "submissions/acme-notes/submission.yaml:7:15: error: 'app.use_cases[0]' is "
         f"'{ESC_VALUE}', which is not one of: Automation, Centralized Logging, Directory and "
         "HR Sync, Bot or Fraud Detection, Identity Governance and Administration (IGA), Identity "
         "Verification, Lifecycle Management, Multifactor Authentication (MFA), Risk Signal "
-        "Sharing, Zero Trust [schema]",
+        "Sharing, Zero Trust [schema, CAT-08]",
         "submissions/evil\\n::error::folder\\x1b[2J: error: the folder name "
         "'evil\\n::error::folder\\x1b[2J' is not a valid slug (pattern "
         "^[a-z0-9][a-z0-9-]{1,62}$) [slug-format]",
@@ -136,22 +136,24 @@ EXPECTED = {
         '      "path": "submissions/evil\\n::error::folder\\u001b[2J",',
     ],
     "github": [
-        "::error file=submissions/acme-notes/submission.yaml,line=23,col=1,endLine=23,"
+        "::error file=submissions/acme-notes/submission.yaml,line=25,col=1,endLine=25,"
         "endColumn=33,title=schema::the file has the unknown key "
-        "'x\\n::error file=README.md::forged'%0AAllowed keys here: app, owners, schema_version, "
-        "support, tenant_settings, test_account.",
+        "'x\\n::error file=README.md::forged'%0AAllowed keys here: app, attestations, owners, "
+        "schema_version, support, tenant_settings, test_account.",
         "::group::submissions/evil\\n::error::folder\\x1b[2J",
     ],
     "markdown": [
-        "| ❌ error | submission\\.yaml:26 | schema | the file has the unknown key '  ::warning::"
+        "| ❌ error | submission\\.yaml:28 | schema | the file has the unknown key '  ::warning::"
         "c1\\\\x9b31m del\\\\x7f sep\\\\u2028 lone\\\\ud800'<br>**How to fix:** Allowed keys here: "
-        "app, owners, schema\\_version, support, tenant\\_settings, test\\_account\\. |",
+        "app, attestations, owners, schema\\_version, support, tenant\\_settings, test\\_account\\. |",
     ],
     "sarif": [
         '            "text": "the file has the unknown key \'rtl\\\\u202eevil\'\\nHow to fix: '
-        'Allowed keys here: app, owners, schema_version, support, tenant_settings, test_account."',
+        "Allowed keys here: app, attestations, owners, schema_version, support, tenant_settings, "
+        'test_account."',
         '            "text": "the file has the unknown key \'##\\u005berror]forged\'\\nHow to fix: '
-        'Allowed keys here: app, owners, schema_version, support, tenant_settings, test_account."',
+        "Allowed keys here: app, attestations, owners, schema_version, support, tenant_settings, "
+        'test_account."',
     ],
 }
 

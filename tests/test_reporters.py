@@ -56,6 +56,7 @@ HOSTILE = Report.build(
             column=10,
             end_line=2,
             end_column=17,
+            guideline="SAML-01",
         ),
         diag(
             f"{ACME}/submission.yaml",
@@ -73,6 +74,7 @@ HOSTILE = Report.build(
             "escalation '@octocat' <script>alert(1)</script> [x](javascript:alert(1)) | a | b |",
             help="Ask @org/team; see https://evil.example or <img src=x onerror=alert(1)>.",
             line=12,
+            guideline="SUP-02",
         ),
         diag(
             "submissions/beta-app/logo.png",
@@ -212,7 +214,11 @@ def test_github_commands_decode_to_the_findings(report: Report) -> None:
     # Submission text arrives as safe.visible shows it; the only line break is the reporter's.
     visible = safe.visible
     findings = {
-        (d.path, d.rule, visible(d.message) + (f"\n{visible(d.help)}" if d.help else ""))
+        (
+            d.path,
+            ", ".join(p for p in (d.rule, d.guideline) if p),
+            visible(d.message) + (f"\n{visible(d.help)}" if d.help else ""),
+        )
         for d in report.diagnostics
     }
     for _name, properties, data in annotations:
@@ -535,3 +541,47 @@ def test_every_reporter_is_registered_and_pure() -> None:
     assert {"github", "markdown", "sarif"} <= set(REPORTERS)
     for render in REPORTERS.values():
         assert render(HOSTILE, LINKS) == render(HOSTILE, LINKS)
+
+
+# -- guidelines --------------------------------------------------------------------------------
+
+
+def _schema_finding() -> Report:
+    """A real schema diagnostic: saml.yaml without 'jit', which guideline SAML-05 requires."""
+    from oin_gitops import schema_check, yamlio
+
+    text = b"acs_url: https://acme.example/acs\naudience: https://acme.example\n"
+    document = yamlio.parse(text, f"{ACME}/saml.yaml")
+    assert isinstance(document, yamlio.Document)
+    found = [d for d in schema_check.validate(document, "saml") if "'jit'" in d.message]
+    assert [d.guideline for d in found] == ["SAML-05"]
+    return Report.build(found, submissions=["acme-notes"])
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("text", "[schema, SAML-05]"),
+        ("json", '"guideline": "SAML-05"'),
+        ("markdown", "| [schema](https://github.com/okta/oin-submissions/blob/"),
+        ("sarif", '"tags": [\n              "SAML-05"'),
+        ("github", "title=schema%2C SAML-05::"),
+    ],
+)
+def test_every_format_shows_a_schema_findings_guideline(name: str, shown: str) -> None:
+    rendered = REPORTERS[name](_schema_finding(), LINKS)
+    assert shown in rendered
+    assert "SAML-05" in rendered.replace("SAML\\-05", "SAML-05")
+
+
+def test_markdown_links_the_guideline_to_its_traceability_row() -> None:
+    rendered = markdown.render(_schema_finding(), LINKS)
+    assert "/docs/rules.md#schema) ([SAML\\-05](https://github.com/" in rendered
+    assert "/docs/rules.md#SAML-05)" in rendered
+
+
+def test_sarif_result_links_the_guideline() -> None:
+    run = json.loads(sarif.render(_schema_finding(), LINKS))["runs"][0]
+    properties = run["results"][0]["properties"]
+    assert properties["tags"] == ["SAML-05"]
+    assert properties["helpUri"].endswith("/docs/rules.md#SAML-05")

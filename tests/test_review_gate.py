@@ -310,6 +310,7 @@ def test_the_org_limit_releases_itself(fake_github: FakeGitHub) -> None:
     assert labels == ["oin/pending-review", "oin/pending-review", "oin/action-required"]
     held = sync_bot(fake_github).sync(numbers[2]).decision.reason
     assert "https://acme.okta.com already has 2 open submissions (at most 2 per dev org)" in held
+    assert "finish or close one of them first (OIN guideline MGR-02)" in held
     fake_github.advance(hours=1)
     fake_github.close(REPO, numbers[0])
     outcomes = sync_one(sync_bot(fake_github), numbers[0])

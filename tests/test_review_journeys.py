@@ -249,6 +249,9 @@ def test_an_update_from_someone_who_is_not_an_owner(github: FakeGitHub) -> None:
         "only an owner of the published integration 'published-app' may change or remove it (owners on the base branch: acme-alice)"
         in outcome.decision.reason
     )
+    assert (
+        "ask an owner to open this pull request (OIN guideline ORG-02)" in outcome.decision.reason
+    )
     assert state_labels(github, number) == ["oin/action-required", "oin/saml", "oin/update"]
 
 
@@ -263,8 +266,8 @@ def test_okta_org_may_not_change_on_update(github: FakeGitHub) -> None:
     )
     outcome = Bot(github).sync(number)
     assert (
-        "'owners.okta_org' of 'published-app' may not change (it is https://acme.okta.com on the base branch)"
-        in outcome.decision.reason
+        "'owners.okta_org' of 'published-app' may not change (it is https://acme.okta.com on the base branch); "
+        "updates must come from the same Okta org (OIN guideline ORG-02)" in outcome.decision.reason
     )
 
 

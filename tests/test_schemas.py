@@ -7,6 +7,7 @@ sidecar ``<case>.expected`` with one ``LINE:COLUMN MESSAGE`` line per diagnostic
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,8 @@ def _subschemas(node: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any
     if isinstance(node, dict):
         yield where, node
         for key, value in node.items():
-            yield from _subschemas(value, f"{where}/{key}")
+            if key != "x-oin-guidelines":  # keyword -> guideline, not a schema
+                yield from _subschemas(value, f"{where}/{key}")
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _subschemas(value, f"{where}/{index}")
@@ -157,3 +159,49 @@ def test_field_help_comes_from_the_field_not_the_shared_definition() -> None:
         "Rewrite 'config_guide_url' as a complete, static https:// URL with a host name"
     )
     assert "Public URL of your SAML configuration guide" in help_text
+
+
+# -- guidelines ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_guideline_annotations_name_guidelines_and_real_keywords(name: str) -> None:
+    guideline = re.compile(r"[A-Z]+-\d\d")
+    for where, node in _subschemas(schemas.load(name)):
+        if "x-oin-guideline" in node:
+            assert guideline.fullmatch(node["x-oin-guideline"]), where
+        for keyword, cited in (node.get("x-oin-guidelines") or {}).items():
+            assert guideline.fullmatch(cited), f"{where}/x-oin-guidelines/{keyword}"
+            assert keyword in node, f"{where}: x-oin-guidelines names '{keyword}', not here"
+
+
+def _guidelines_of(schema_name: str, text: str) -> dict[str, str | None]:
+    from oin_gitops import schema_check, yamlio
+
+    document = yamlio.parse(text.encode(), f"submissions/acme-notes/{schema_name}.yaml")
+    assert isinstance(document, yamlio.Document)
+    return {d.message: d.guideline for d in schema_check.validate(document, schema_name)}
+
+
+@pytest.mark.parametrize(
+    ("schema_name", "text", "message_part", "guideline"),
+    [
+        ("saml", "audience: x\n", "required key 'acs_url'", "SAML-01"),
+        ("saml", "audience: x\n", "required key 'config_guide_url'", "GUIDE-01"),
+        ("saml", "audience: x\n", "required key 'jit'", "SAML-05"),
+        ("saml", "acs_url: http://acme.example/acs\n", "'acs_url' must be", "URL-01"),
+        ("saml", f"acs_url: https://acme.example/{'a' * 1100}\n", "'acs_url' is 1,", "URL-02"),
+        ("saml", "sign_in_flows: [sp]\n", "required key 'sp_initiate_url'", "SAML-04"),
+        ("saml", "acs_urls_indexed: [{url: https://a.example, index: -1}]\n", "index", "SAML-02"),
+        ("saml", "relay_state: x\n", "'relay_state' is not supported", "SAML-06"),
+        ("saml", "bogus: 1\n", "unknown key 'bogus'", None),
+        ("scim", "auth: {mode: basic}\n", "'auth.mode' is 'basic'", "CAP-07"),
+        ("oidc", "jit: maybe\n", "'jit' must be true or false", "OIDC-04"),
+    ],
+)
+def test_schema_diagnostics_cite_the_nearest_guideline(
+    schema_name: str, text: str, message_part: str, guideline: str | None
+) -> None:
+    found = {m: g for m, g in _guidelines_of(schema_name, text).items() if message_part in m}
+    assert found, _guidelines_of(schema_name, text)
+    assert set(found.values()) == {guideline}

@@ -1,9 +1,11 @@
-"""``oin-gitops rules``: list every rule, or show one rule's documentation."""
+"""``oin-gitops rules``: list every rule, show one rule's documentation, or trace the OIN
+guidelines to where they are enforced."""
 
 from __future__ import annotations
 
 import click
 
+from oin_gitops import guidelines
 from oin_gitops.diagnostics import DOCS_PAGE
 from oin_gitops.rules import BY_ID, RULES
 from oin_gitops.rules.docs import render_markdown
@@ -12,17 +14,28 @@ from oin_gitops.rules.docs import render_markdown
 @click.command()
 @click.argument("rule_id", required=False)
 @click.option("--markdown", is_flag=True, help="Print the rules reference (docs/rules.md) instead.")
-def rules(rule_id: str | None, markdown: bool) -> None:
+@click.option(
+    "--guidelines",
+    "trace",
+    is_flag=True,
+    help="Print, per OIN guideline, where it is enforced, and the coverage figure.",
+)
+def rules(rule_id: str | None, markdown: bool, trace: bool) -> None:
     """List every rule with its severity, guideline and summary, or show one rule in full.
 
     \b
     Examples:
       oin-gitops rules
       oin-gitops rules placeholder
+      oin-gitops rules --guidelines
       oin-gitops rules --markdown > docs/rules.md
     """
     if markdown:
-        click.echo(render_markdown(), nl=False)
+        table = guidelines.render_markdown(guidelines.traceability())
+        click.echo(render_markdown() + "\n" + table, nl=False)
+        return
+    if trace:
+        click.echo(guidelines.render_text(guidelines.traceability()), nl=False)
         return
     if rule_id is None:
         width = max(len(rule.id) for rule in RULES)

@@ -279,7 +279,8 @@ class Reader:
             listed = ", ".join(owners) if isinstance(owners, list) and owners else "none"
             problems.append(
                 f"only an owner of the published integration '{slug}' may change or remove it "
-                f"(owners on the base branch: {listed}); ask an owner to open this pull request"
+                f"(owners on the base branch: {listed}); ask an owner to open this pull request "
+                "(OIN guideline ORG-02)"
             )
         before, after = (
             _field(base, slug, ("owners", "okta_org")),
@@ -288,7 +289,7 @@ class Reader:
         if head.has_folder(join(SUBMISSIONS, slug)) and isinstance(before, str) and after != before:
             problems.append(
                 f"'owners.okta_org' of '{slug}' may not change (it is {before} on the base branch); "
-                "updates must come from the same Okta org"
+                "updates must come from the same Okta org (OIN guideline ORG-02)"
             )
         return problems
 
@@ -304,7 +305,7 @@ class Reader:
             return []
         return [
             f"{org} already has {len(same)} open submissions (at most {limit} per dev org); "
-            "finish or close one of them first"
+            "finish or close one of them first (OIN guideline MGR-02)"
         ]
 
     def _org_of(self, pr: PullRequest) -> str | None:

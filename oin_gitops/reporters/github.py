@@ -67,7 +67,7 @@ def annotation(diagnostic: Diagnostic) -> str:
         ("col", diagnostic.column),
         ("endLine", diagnostic.end_line),
         ("endColumn", diagnostic.end_column),
-        ("title", diagnostic.rule),
+        ("title", text.cited(diagnostic)),
     ]
     return command(level, properties, message)
 

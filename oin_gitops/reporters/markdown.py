@@ -89,6 +89,10 @@ def row(diagnostic: Diagnostic, context: Context) -> str:
     rule_url = context.rule_url(diagnostic.rule)
     absolute = rule_url.startswith(("https://", "http://"))
     rule = _link(escape_markdown(diagnostic.rule), rule_url if absolute else None)
+    if diagnostic.guideline:
+        guideline_url = context.rule_url(diagnostic.guideline)
+        guideline = escape_markdown(diagnostic.guideline)
+        rule += f" ({_link(guideline, guideline_url if absolute else None)})"
     finding = escape_markdown(diagnostic.message)
     if diagnostic.help:
         finding += "<br>**How to fix:** " + escape_markdown(diagnostic.help)

@@ -68,7 +68,13 @@ def message(diagnostic: Diagnostic, rule: Rule | None) -> str:
     return text
 
 
-def result(diagnostic: Diagnostic, index: dict[str, int], rules: Sequence[Rule]) -> dict[str, Any]:
+def result(
+    diagnostic: Diagnostic,
+    index: dict[str, int],
+    rules: Sequence[Rule],
+    context: Context | None = None,
+) -> dict[str, Any]:
+    context = context or Context()
     entry: dict[str, Any] = {"ruleId": diagnostic.rule}
     position = index.get(diagnostic.rule)
     if position is not None:
@@ -83,7 +89,19 @@ def result(diagnostic: Diagnostic, index: dict[str, int], rules: Sequence[Rule])
     if span:
         physical["region"] = span
     entry["locations"] = [{"physicalLocation": physical}]
+    if diagnostic.guideline:
+        entry["properties"] = guideline_properties(diagnostic.guideline, context)
     return entry
+
+
+def guideline_properties(guideline: str, context: Context) -> dict[str, Any]:
+    """The OIN guideline a result enforces, as a tag, with a link to its row of the rules
+    reference's traceability table when the reference has an absolute URL."""
+    properties: dict[str, Any] = {"tags": [guideline]}
+    help_uri = _absolute(context.rule_url(guideline))
+    if help_uri:
+        properties["helpUri"] = help_uri
+    return properties
 
 
 def driver(context: Context, rules: Sequence[Rule]) -> dict[str, Any]:
@@ -107,7 +125,7 @@ def render(report: Report, context: Context | None = None, rules: Sequence[Rule]
             {
                 "tool": {"driver": driver(context, rules)},
                 "columnKind": "unicodeCodePoints",
-                "results": [result(d, index, rules) for d in report.diagnostics],
+                "results": [result(d, index, rules, context) for d in report.diagnostics],
             }
         ],
     }

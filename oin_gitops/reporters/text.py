@@ -34,12 +34,17 @@ def summary(report: Report) -> str:
     )
 
 
+def cited(diagnostic: Diagnostic) -> str:
+    """The rule id, and the OIN guideline the finding enforces: ``schema, SAML-01``."""
+    return ", ".join(p for p in (diagnostic.rule, diagnostic.guideline) if p)
+
+
 def diagnostic_lines(diagnostic: Diagnostic) -> list[str]:
     """The finding's lines, submission text made ``visible``; each line still needs the
     output's own guard against commands (``safe.inert`` here, ``github.plain`` in logs)."""
     lines = [
         f"{location(diagnostic)}: {diagnostic.severity.value}: "
-        f"{safe.visible(diagnostic.message)} [{diagnostic.rule}]"
+        f"{safe.visible(diagnostic.message)} [{cited(diagnostic)}]"
     ]
     if diagnostic.help:
         lines.append(f"    help: {safe.visible(diagnostic.help)}")

@@ -4,7 +4,8 @@ Certificates (PEM or DER) are parsed with ``cryptography``; SP metadata XML with
 which refuses DOCTYPEs, entities and external references, so no file can expand into a bomb or
 make the linter fetch anything. Every evidence file is capped at ``EVIDENCE_LIMIT`` bytes,
 checked before it is read. ``inspect_evidence`` reports what each file shows: SHA-1 (or MD5)
-uses, and a reason it cannot be read.
+uses, a reason it cannot be read, the certificates it holds and, for metadata, its
+``EntityDescriptor`` and ``AssertionConsumerService`` elements, each with its position.
 """
 
 from __future__ import annotations
@@ -45,14 +46,38 @@ SIGNATURE_NAMES = {
 
 
 Note = tuple[int | None, int | None, str]  # (line, column, text)
+METADATA_ELEMENTS = ("EntityDescriptor", "AssertionConsumerService")
+
+
+@dataclass(frozen=True)
+class Held:
+    """A certificate found in a file: where, and what it was called there."""
+
+    line: int | None
+    column: int | None
+    label: str  # "the certificate", "the certificate in ds:X509Certificate"
+    certificate: x509.Certificate
+
+
+@dataclass(frozen=True)
+class Element:
+    """An ``EntityDescriptor`` or ``AssertionConsumerService`` of SP metadata, with its attributes."""
+
+    line: int
+    column: int
+    name: str  # the local name
+    attributes: dict[str, str]
 
 
 @dataclass
 class Inspection:
-    """What one evidence file shows: SHA-1 (or MD5) uses, and a reason it cannot be read."""
+    """What one evidence file shows: SHA-1 (or MD5) uses, a reason it cannot be read, the
+    certificates it holds and its metadata elements."""
 
     weak: list[Note] = field(default_factory=list)
     problem: Note | None = None
+    certificates: list[Held] = field(default_factory=list)
+    elements: list[Element] = field(default_factory=list)
 
 
 def _unreadable(text: str, line: int | None = None, column: int | None = None) -> Inspection:
@@ -118,9 +143,12 @@ def _inspect_certificates(data: bytes) -> Inspection:
         )
     if b"-----BEGIN" not in data:
         try:
-            return _check_certificate(_x509().load_der_x509_certificate(data), None)
+            certificate = _x509().load_der_x509_certificate(data)
         except ValueError:
             return _unreadable("the file is neither a PEM nor a DER X.509 certificate")
+        inspection = _check_certificate(certificate, None)
+        inspection.certificates.append(Held(None, None, "the certificate", certificate))
+        return inspection
     blocks = list(PEM_CERTIFICATE.finditer(data))
     if not blocks:
         return _unreadable("the file holds no PEM certificate block")
@@ -134,6 +162,7 @@ def _inspect_certificates(data: bytes) -> Inspection:
             inspection.problem = (line, 1, "the PEM block is not a valid X.509 certificate")
             break
         inspection.weak += _check_certificate(certificate, line).weak
+        inspection.certificates.append(Held(line, 1, "the certificate", certificate))
     return inspection
 
 
@@ -168,6 +197,8 @@ class _Metadata(ContentHandler):
     def startElement(self, name: str, attrs: AttributesImpl) -> None:
         local = name.rpartition(":")[2]
         line, column = self.where()
+        if local in METADATA_ELEMENTS:
+            self.inspection.elements.append(Element(line, column, local, dict(attrs.items())))
         if local in ("SignatureMethod", "DigestMethod"):
             uri = attrs.get("Algorithm") or ""
             weak = WEAK_URI.search(uri)
@@ -193,8 +224,10 @@ class _Metadata(ContentHandler):
         except (binascii.Error, ValueError):
             text = f"the {name} element does not hold a base64 DER X.509 certificate"
             raise _Unreadable(line, column, text) from None
-        for _, _, text in _check_certificate(certificate, line, f"the certificate in {name}").weak:
+        label = f"the certificate in {name}"
+        for _, _, text in _check_certificate(certificate, line, label).weak:
             self.inspection.weak.append((line, column, text))
+        self.inspection.certificates.append(Held(line, column, label, certificate))
 
 
 class _Unreadable(Exception):

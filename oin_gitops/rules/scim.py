@@ -295,6 +295,49 @@ def scim_guide_separate(submission: Submission) -> Iterator[Finding]:
             yield finding_at(document, pointer, message)
 
 
+# The attributes Okta maps for every SCIM integration (SCIM-13); a complex attribute ('name')
+# counts for its sub-attributes, and a sub-attribute or filter ('emails[type eq "work"].value')
+# for its attribute.
+CORE_ATTRIBUTES = ("userName", "name.givenName", "name.familyName", "emails")
+USER_ATTRIBUTES: Pointer = ("user_attributes",)
+
+
+@submission_rule(
+    id="scim-core-attributes",
+    summary="A SCIM attribute list includes userName, name.givenName, name.familyName and emails.",
+    severity=Severity.WARNING,
+    guideline="SCIM-13",
+    help="Add the missing attributes to scim.yaml 'user_attributes' and map them in your SCIM "
+    "server; Okta's SCIM tests create users with all four.",
+)
+def scim_core_attributes(submission: Submission) -> Iterator[Finding]:
+    """When ``scim.yaml`` lists the user attributes your integration maps, the list includes
+    the four that Okta sends for every user. (Whether every customer's tenant has each listed
+    attribute is for the reviewers to judge.)
+
+    Passes: ``user_attributes: [userName, name.givenName, name.familyName, emails, title]``, or
+    no ``user_attributes`` at all. Fails: ``user_attributes: [userName, emails]``.
+    """
+    document = submission.documents.get(SCIM_FILE)
+    listed = document.data.get("user_attributes") if document else None
+    if document is None or not isinstance(listed, list):
+        return
+    names = [item for item in listed if isinstance(item, str) and not is_placeholder(item)]
+    missing = [core for core in CORE_ATTRIBUTES if not any(_covers(n, core) for n in names)]
+    if missing and len(names) == len(listed):
+        message = f"'user_attributes' lacks {_joined(missing)}, which Okta maps for every user"
+        yield finding_at(document, USER_ATTRIBUTES, message)
+
+
+def _covers(name: str, core: str) -> bool:
+    name = name.strip()
+    return name == core or name.startswith((core + ".", core + "[")) or core.startswith(name + ".")
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 RULES: tuple[Rule, ...] = (
     scim_base_url_underscore,
     scim_oauth_client_id_static,
@@ -302,4 +345,5 @@ RULES: tuple[Rule, ...] = (
     scim_test_instructions,
     scim_entitlement_unique,
     scim_guide_separate,
+    scim_core_attributes,
 )

@@ -26,7 +26,11 @@ from tests.catalog.conftest import built, copy_examples, tree
 
 T = TypeVar("T")
 KEY_ID = "45352f54b2d3daf3"  # the repository's key, which the examples are sealed to
-NOT_TEXT = {("scim", ("tests", "manual_test_plan_passed"))}  # always true: nothing to mark
+# Always true: nothing to mark.
+NOT_TEXT = {
+    ("scim", ("tests", "manual_test_plan_passed")),
+    ("submission", ("attestations", "multi_tenant")),
+}
 OAUTH2_SCIM = """\
   mode: oauth2
   oauth2:

@@ -108,7 +108,7 @@ SAML_SHA256 = [
     ("sha1-pem", evidence("sha1-rsa.pem"), [(E + "sha1-rsa.pem", 1, 1, SHA1_RSA)]),
     ("sha1-der", evidence("sha1-rsa.der"), [(E + "sha1-rsa.der", None, None, SHA1_RSA)]),
     ("sha1-der-as-crt", evidence("sha1-rsa.der", "SP.CRT"), [(E + "SP.CRT", None, None, SHA1_RSA)]),
-    ("sha1-second-in-chain", evidence("chain-sha256-sha1.pem"), [(E + "chain-sha256-sha1.pem", 13, 1, SHA1_RSA)]),
+    ("sha1-second-in-chain", evidence("chain-sha256-sha1.pem"), [(E + "chain-sha256-sha1.pem", 19, 1, SHA1_RSA)]),
     ("sha1-metadata", evidence("metadata-sha1.xml"), [
         (E + "metadata-sha1.xml", 7, 7, f"ds:SignatureMethod names the SHA-1 algorithm {W3}rsa-sha1" + MUST),
         (E + "metadata-sha1.xml", 9, 9, f"ds:DigestMethod names the SHA-1 algorithm {W3}sha1" + MUST),

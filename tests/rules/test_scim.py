@@ -382,3 +382,49 @@ def test_scim_guide_separate(
 ) -> None:
     text = scim(config_guide_url=f"config_guide_url: {guide}")
     assert found(repo, "scim-guide-separate", scim_yaml=text, **files) == expected
+
+
+LACKS = "'user_attributes' lacks {}, which Okta maps for every user"
+CORE = "userName, name.givenName, name.familyName, emails"
+
+
+@pytest.mark.parametrize(
+    ("attributes", "expected"),
+    [
+        (None, []),
+        (f"[{CORE}, title]", []),
+        ("[userName, name, 'emails[type eq \"work\"].value']", []),
+        ("[userName, name.givenName, name.familyName, emails.value]", []),
+        ("[userName, emails]", [(S, 12, 18, LACKS.format("name.givenName and name.familyName"))]),
+        ("[userName, name.givenName, name.familyName]", [(S, 12, 18, LACKS.format("emails"))]),
+        ("[title]", [(S, 12, 18, LACKS.format(CORE.replace(", emails", " and emails")))]),
+        (
+            "[username, name.givenName, name.familyName, emails]",
+            [(S, 12, 18, LACKS.format("userName"))],
+        ),
+        (
+            "[name.givenNames, userName, name.familyName, emails]",
+            [(S, 12, 18, LACKS.format("name.givenName"))],
+        ),
+        ("[TODO]", []),
+        ("[userName, 42]", []),
+    ],
+    ids=[
+        "absent",
+        "core-and-more",
+        "complex-and-filter",
+        "sub-attribute",
+        "no-name",
+        "no-emails",
+        "none",
+        "case-matters",
+        "prefix-is-not-enough",
+        "placeholder",
+        "not-text",
+    ],
+)
+def test_scim_core_attributes(
+    repo: ScratchRepo, attributes: str | None, expected: list[tuple[object, ...]]
+) -> None:
+    text = SCIM_YAML if attributes is None else SCIM_YAML + f"user_attributes: {attributes}\n"
+    assert found(repo, "scim-core-attributes", scim_yaml=text) == expected
