@@ -95,7 +95,8 @@ FORMAT_MARK = re.compile(r"PRIVATE KEY|PuTTY|eyJ|_authToken|Bearer|SSWS|Basic")
 
 # A password after "password" or a user name; a token after "token".
 PASSWORD_WORD = re.compile(
-    r"\b(?:pass(?:word|wd|code)|pwd|pw)\b(?P<sep>\s*(?:is\b|[:=]))?\s*(?P<value>\S+)",
+    r"\b(?:pass(?:word|wd|code)|pwd|pw|pass(?=\s*[:=]))\b(?P<sep>\s*(?:is\b|[:=]))?\s*"
+    r"(?P<value>\S+)",
     re.IGNORECASE,
 )
 TOKEN_WORD = re.compile(r"(?:token|secret|key)\b\s*(?:is\b|[:=])\s*(?P<value>\S+)", re.I)
@@ -111,7 +112,8 @@ UNMARKED_GATES = {
     "TelegramBotTokenDetector": re.compile(r"\d{8,10}:[\w-]{35}"),
 }
 EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-SEPARATOR = r"[ \t]*[/|:][ \t]*(?P<value>\S+)"
+# A user name, then its password: "a / b", "a | b", "a:b", "a, b", "a and b", "a with b".
+SEPARATOR = r"(?:[ \t]*[/|:,][ \t]*|[ \t]+(?:and|with)[ \t]+)(?P<value>\S+)"
 EMAIL_PAIR = re.compile(rf"(?<![\w.+-]){EMAIL}{SEPARATOR}")
 LOGIN_PAIR = re.compile(
     r"(?i:\b(?:log\s*(?:in|on)|sign\s*in|login|user\s*(?:name)?|account|credentials?))"
