@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from oin_gitops.config import Config
-from oin_gitops.sources import SourceError
+from oin_gitops.sources import Kind, Source, SourceError, join
 from oin_gitops.submission import SUBMISSIONS
 
 
@@ -53,15 +53,31 @@ class ChangeSet:
 
 @dataclass(frozen=True)
 class ChangeContext:
-    """What change rules see: the change, the configuration, and the folders that exist now."""
+    """What change rules see: the change, the configuration, the folders that exist now, the
+    tree that is linted (``head``) and the tree the change is compared with (``base``: the merge
+    base for ``lint --changed-since``, the base branch for the review bot; None when unknown)."""
 
     change: ChangeSet
     config: Config
     existing: frozenset[str]
+    head: Source
+    base: Source | None = None
 
     @property
     def removed(self) -> list[str]:
         return [slug for slug in self.change.slugs() if slug not in self.existing]
+
+    @property
+    def updated(self) -> list[str]:
+        """Touched folders that exist in both the base and the head: updates of a submission."""
+        if self.base is None:
+            return []
+        base = self.base
+        return [
+            slug
+            for slug in self.change.slugs()
+            if slug in self.existing and base.kind(join(SUBMISSIONS, slug)) is Kind.DIR
+        ]
 
     @property
     def by_maintainer(self) -> bool:
@@ -100,6 +116,13 @@ def parse_name_status(output: str) -> list[Changed]:
             changed.append(Changed(status, fields[index + 1]))
             index += 2
     return changed
+
+
+def merge_base(repo: Path, ref: str) -> str:
+    """The commit ``lint --changed-since ref`` compares with: the merge base of ``ref`` and HEAD."""
+    if ref.startswith("-"):
+        raise SourceError(f"'{ref}' is not a git revision")
+    return _git(repo, "merge-base", ref, "HEAD").strip()
 
 
 def changed_since(repo: Path, ref: str, author: str | None = None) -> ChangeSet:

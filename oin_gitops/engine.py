@@ -59,12 +59,14 @@ def lint(
     slugs: Sequence[str] | None = None,
     change: ChangeSet | None = None,
     progress: Callable[[int, int], None] | None = None,
+    base: Source | None = None,
 ) -> Report:
     """Lint the given submission folders (all of them when ``slugs`` is None).
 
     With a ``change``, the folders it touched are linted instead, and the change rules run
-    (the scope of a pull request, removed folders). ``progress(done, total)`` is called after
-    each folder.
+    (the scope of a pull request, removed folders); with a ``base`` too (the tree the change is
+    compared with), so do the rules comparing an update with its published version.
+    ``progress(done, total)`` is called after each folder.
     """
     all_slugs, problems = discover(source)
     if change is not None:
@@ -83,7 +85,7 @@ def lint(
     problems.extend(_run(RULES, "repository", repository))
     removed: list[str] = []
     if change is not None:
-        context = ChangeContext(change, config, frozenset(all_slugs))
+        context = ChangeContext(change, config, frozenset(all_slugs), source, base)
         removed = context.removed
         problems.extend(_run(RULES, "change", context))
     return Report.build(_configured(problems, config), wanted, removed)

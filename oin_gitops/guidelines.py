@@ -129,8 +129,6 @@ BY_PERSON: dict[str, str] = {
     "LOGO-08": "the logo's design (a wordmark, rounded corners, white space) needs an eye",
     "CAT-04": "superseded by CAT-08 in the OIN Manager the project follows",
     "CAT-05": "superseded by CAT-08 in the OIN Manager the project follows",
-    "VAR-08": "the reviewer compares with the published version",
-    "SCIM-11": "the reviewer compares with the published version",
     "SCIM-12": "the reviewer asks a migrated app to test import",
     "TEST-04": "the reviewer checks the test account still works",
     "TEST-05": "the reviewer runs the tests in the OIN Wizard",

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from oin_gitops import engine
-from oin_gitops.changes import Changed, ChangeSet, changed_since, parse_name_status
+from oin_gitops.changes import Changed, ChangeSet, changed_since, merge_base, parse_name_status
 from oin_gitops.cli import cli
 from oin_gitops.config import load_config
 from oin_gitops.rules import BY_ID
-from oin_gitops.sources import DiskSource, SourceError
-from tests.conftest import ScratchRepo, brief
+from oin_gitops.sources import DiskSource, GitSource, SourceError
+from tests.conftest import SAML_YAML, SEALED, SUBMISSION_YAML, ScratchRepo, brief
 
 
 def git(root: Path, *args: str) -> str:
@@ -48,7 +48,8 @@ def history(repo: ScratchRepo) -> ScratchRepo:
 def lint_change(repo: ScratchRepo, author: str | None = None):
     source = DiskSource(repo.root)
     change = changed_since(repo.root, "main", author)
-    return engine.lint(source, load_config(source, frozenset(BY_ID)), change=change)
+    base = GitSource(repo.root, merge_base(repo.root, "main"))
+    return engine.lint(source, load_config(source, frozenset(BY_ID)), change=change, base=base)
 
 
 def test_parse_name_status_with_renames() -> None:
@@ -229,3 +230,193 @@ def test_the_output_file_holds_a_file_name_that_is_not_utf8(
     code, _ = lint_cli(latin_1_file, monkeypatch, "--output", str(report))
     assert code == 1
     assert "caf\\udce9.yaml" in report.read_text(encoding="utf-8")
+
+
+# Rules comparing an update with the published version (the merge base of --changed-since).
+GENERAL = "submissions/acme-notes/submission.yaml"
+SAML_FILE = "submissions/acme-notes/saml.yaml"
+SCIM_FILE = "submissions/acme-notes/scim.yaml"
+
+
+def edit(repo: ScratchRepo, relative: str, old: str, new: str, *, commit: bool = True) -> None:
+    path = repo.root / relative
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    if commit:
+        git(repo.root, "commit", "-qam", f"edit {relative}")
+
+
+def of_rules(report, *rules: str) -> list[tuple[str, str, int | None, int | None, str]]:
+    return [found for found in brief(report) if found[1] in rules]
+
+
+UPDATE_RULES = (
+    "scim-basic-auth-kept",
+    "tenant-settings-count-kept",
+    "tenant-setting-guarded",
+    "tenant-setting-renamed",
+)
+
+
+def test_a_renamed_tenant_setting_is_an_error_and_its_uses_unguarded(
+    history: ScratchRepo,
+) -> None:
+    edit(history, GENERAL, "name: subdomain", "name: tenant", commit=False)
+    edit(history, SAML_FILE, "${org.subdomain}", "${org.tenant}")
+    report = lint_change(history)
+    assert brief(report) == [
+        (
+            SAML_FILE,
+            "tenant-setting-guarded",
+            2,
+            10,
+            "'acs_url' uses org.tenant, a tenant setting new in this update, without testing "
+            "it for an empty value; instances installed from the published version have no "
+            "'tenant'",
+        ),
+        (
+            GENERAL,
+            "tenant-setting-renamed",
+            22,
+            11,
+            "the tenant setting 'tenant' is new while the published 'subdomain' is gone: "
+            "renaming a tenant setting deletes it, and its value, for every installed instance",
+        ),
+    ]
+    assert [d.severity.value for d in report.diagnostics] == ["warning", "error"]
+    assert {d.guideline for d in report.diagnostics} == {"VAR-08"}
+    # Without a base (plain lint, or a change without one) the update rules do not run.
+    source = DiskSource(history.root)
+    config = load_config(source, frozenset(BY_ID))
+    assert of_rules(engine.lint(source, config), *UPDATE_RULES) == []
+    change = changed_since(history.root, "main")
+    assert of_rules(engine.lint(source, config, change=change), *UPDATE_RULES) == []
+
+
+ADDED_REGION = "  - label: Subdomain\n    name: subdomain\n  - label: Region\n    name: region\n"
+
+
+@pytest.mark.parametrize(
+    ("acs_url", "expected"),
+    [
+        ("https://${org.subdomain}.${empty org.region ? 'us' : org.region}.acme.example/acs", []),
+        (
+            "https://${org.subdomain}.${org.region}.acme.example/acs",
+            [
+                (
+                    SAML_FILE,
+                    "tenant-setting-guarded",
+                    2,
+                    10,
+                    "'acs_url' uses org.region, a tenant setting new in this update, without "
+                    "testing it for an empty value; instances installed from the published "
+                    "version have no 'region'",
+                )
+            ],
+        ),
+    ],
+)
+def test_a_new_tenant_setting_used_in_a_url_is_guarded(
+    history: ScratchRepo, acs_url: str, expected: list[object]
+) -> None:
+    edit(
+        history,
+        GENERAL,
+        "  - label: Subdomain\n    name: subdomain\n",
+        ADDED_REGION,
+        commit=False,
+    )
+    edit(history, SAML_FILE, "https://${org.subdomain}.acme.example/saml/acs", f'"{acs_url}"')
+    assert brief(lint_change(history)) == expected
+
+
+def test_a_new_folder_is_not_an_update(history: ScratchRepo) -> None:
+    history.add_submission(
+        "delta-app",
+        name="Delta App",
+        **{"saml.yaml": SAML_YAML.replace("${org.subdomain}", "${org.tenant}")},
+        **{
+            "submission.yaml": SUBMISSION_YAML.format(name="Delta App", sealed=SEALED).replace(
+                "name: subdomain", "name: tenant"
+            )
+        },
+    )
+    assert of_rules(lint_change(history), *UPDATE_RULES) == []
+
+
+EIGHT_MORE = "".join(f"  - label: Setting {n}\n    name: setting{n}\n" for n in range(1, 9))
+
+
+def test_a_legacy_app_with_more_than_8_tenant_settings_adds_none(history: ScratchRepo) -> None:
+    edit(history, GENERAL, "    name: subdomain\n", "    name: subdomain\n" + EIGHT_MORE)
+    git(history.root, "switch", "-q", "main")
+    git(history.root, "merge", "-q", "--ff-only", "change")
+    git(history.root, "switch", "-q", "change")
+    edit(
+        history,
+        GENERAL,
+        "    name: setting8\n",
+        "    name: setting8\n  - label: Region\n    name: region\n",
+    )
+    assert of_rules(lint_change(history), "tenant-settings-count-kept") == [
+        (
+            GENERAL,
+            "tenant-settings-count-kept",
+            40,
+            11,
+            "the tenant setting 'region' is new, but the published version already has 9 "
+            "tenant settings (more than 8); an update may not add one",
+        )
+    ]
+
+
+def test_keeping_the_legacy_settings_passes(history: ScratchRepo) -> None:
+    edit(history, GENERAL, "    name: subdomain\n", "    name: subdomain\n" + EIGHT_MORE)
+    git(history.root, "switch", "-q", "main")
+    git(history.root, "merge", "-q", "--ff-only", "change")
+    git(history.root, "switch", "-q", "change")
+    edit(history, GENERAL, "label: Setting 8", "label: Eighth setting")
+    assert of_rules(lint_change(history), *UPDATE_RULES) == []
+
+
+SCIM_BASIC = """\
+auth:
+  mode: basic
+base_url: https://api.acme.example/scim/v2
+objects: [users]
+user_operations: [read]
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("basic", []),
+        (
+            "bearer",
+            [
+                (
+                    SCIM_FILE,
+                    "scim-basic-auth-kept",
+                    2,
+                    9,
+                    "'auth.mode' is 'bearer', but the published version uses 'basic': an update "
+                    "cannot change the published SCIM authentication from Basic; submit a new "
+                    "SCIM integration instead",
+                )
+            ],
+        ),
+    ],
+)
+def test_a_published_basic_auth_is_kept(
+    history: ScratchRepo, mode: str, expected: list[object]
+) -> None:
+    history.write(SCIM_FILE, SCIM_BASIC)
+    git(history.root, "add", "-A")
+    git(history.root, "commit", "-qm", "legacy scim")
+    git(history.root, "switch", "-q", "main")
+    git(history.root, "merge", "-q", "--ff-only", "change")
+    git(history.root, "switch", "-q", "change")
+    edit(history, SCIM_FILE, "mode: basic", f"mode: {mode}\n  api_token: TODO")
+    assert of_rules(lint_change(history), *UPDATE_RULES) == expected

@@ -135,6 +135,18 @@ SCENARIOS: dict[str, tuple[Files, Callable[[Files], Files]]] = {
             ].replace(b"Published App", b"Published App Two"),
         },
     ),
+    "rename of a tenant setting": (
+        BASE,
+        lambda b: {
+            **b,
+            "submissions/published-app/submission.yaml": b[
+                "submissions/published-app/submission.yaml"
+            ].replace(b"name: subdomain", b"name: tenant"),
+            "submissions/published-app/saml.yaml": b["submissions/published-app/saml.yaml"].replace(
+                b"org.subdomain", b"org.tenant"
+            ),
+        },
+    ),
     "removal": (
         {**BASE, **NEW},
         lambda b: {k: v for k, v in b.items() if not k.startswith("submissions/acme-notes/")},

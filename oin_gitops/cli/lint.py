@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from oin_gitops import engine
-from oin_gitops.changes import ChangeSet, changed_since
+from oin_gitops.changes import ChangeSet, changed_since, merge_base
 from oin_gitops.cli import actions
 from oin_gitops.cli.common import (
     EXIT_FINDINGS,
@@ -23,7 +23,7 @@ from oin_gitops.config import Config, load_config
 from oin_gitops.diagnostics import Report
 from oin_gitops.reporters import REPORTERS, markdown
 from oin_gitops.rules import BY_ID
-from oin_gitops.sources import DiskSource
+from oin_gitops.sources import DiskSource, GitSource
 from oin_gitops.submission import SUBMISSIONS
 
 
@@ -158,8 +158,10 @@ def lint(
     source = DiskSource(root)
     config = _config(source, config_file)
     change = changed_since_or_none(root, changed_since, author)
+    # Updates are compared with the merge base, the version the change started from.
+    base = GitSource(root, merge_base(root, changed_since)) if changed_since else None
     with Progress(enabled=sys.stderr.isatty() and not actions.in_actions(os.environ)) as progress:
-        report = engine.lint(source, config, slugs, change, progress.update)
+        report = engine.lint(source, config, slugs, change, progress.update, base=base)
     _emit(REPORTERS[output_format](report, actions.context_from(os.environ)), output)
     if actions.in_actions(os.environ):
         _report_to_actions(report)

@@ -223,8 +223,8 @@ class Reader:
     def _lint(self, pr: PullRequest, change: ChangeSet) -> Report:
         """Lint the merge result exactly as ``lint --changed-since BASE`` lints a checkout of it:
         the changed folders, the repository rules against every other submission, the change
-        rules; with the base branch's configuration."""
-        return engine.lint(self.merged(pr, change), self.config, change=change)
+        rules, updates compared with the base; with the base branch's configuration."""
+        return engine.lint(self.merged(pr, change), self.config, change=change, base=self.base(pr))
 
     def _kinds(self, pr: PullRequest, slugs: list[str]) -> tuple[set[str], set[str]]:
         """New, update, removal, migration: against the pull request's base commit, so a merged

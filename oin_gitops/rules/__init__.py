@@ -22,6 +22,7 @@ from oin_gitops.rules import (
     support,
     test_account,
     tools,
+    updates,
     variables,
 )
 from oin_gitops.rules.base import Finding, Rule
@@ -55,6 +56,7 @@ RULES: tuple[Rule, ...] = (
     repository.duplicate_slug,
     repository.duplicate_name,
     *change.RULES,
+    *updates.RULES,
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
