@@ -43,7 +43,7 @@ from PIL import Image, ImageDraw
 
 from oin_gitops import secrets
 
-GENERATOR_VERSION = 2  # 2: sealed values in the v2 form, bound to their place
+GENERATOR_VERSION = 3  # 2: sealed values bound to their place; 3: attestations (ORG-03)
 MANIFEST = "benchmark.json"
 CHANGE_BRANCH = "change"
 BASE_BRANCH = "main"
@@ -636,7 +636,9 @@ def render(spec: Spec, revision: int, key: PublicKey, seed: int) -> dict[str, st
         f"{instructions_text}\n\n"
         "owners:\n"
         f"  okta_org: https://{login}.okta.com\n"
-        f"  github: [{login}-dev, {login}/oin-team]\n"
+        f"  github: [{login}-dev, {login}/oin-team]\n\n"
+        "attestations:\n"
+        "  multi_tenant: true\n"
     )
 
     host_saml = f"${{org.subdomain}}.{domain}" if variable else f"sso.{domain}"

@@ -21,7 +21,7 @@ def test_a_complete_submission_is_100_percent(repo: ScratchRepo, monkeypatch) ->
     repo.add_submission("acme-notes")
     assert status(repo, monkeypatch=monkeypatch) == (
         0,
-        "acme-notes: 100% complete (18 of 18 required fields)\n",
+        "acme-notes: 100% complete (19 of 19 required fields)\n",
     )
 
 
@@ -30,7 +30,7 @@ def test_a_fresh_scaffold_lists_what_is_missing(repo: ScratchRepo, monkeypatch) 
     code, out = status(repo, "acme-notes", monkeypatch=monkeypatch)
     assert code == 0
     assert out.splitlines() == [
-        "acme-notes: 11% complete (2 of 18 required fields)",
+        "acme-notes: 10% complete (2 of 19 required fields)",
         "  missing: logo file (logo.png)",
         "  missing: submission.yaml: app.name",
         "  missing: submission.yaml: app.website",
@@ -42,6 +42,7 @@ def test_a_fresh_scaffold_lists_what_is_missing(repo: ScratchRepo, monkeypatch) 
         "  missing: submission.yaml: test_account.password",
         "  missing: submission.yaml: owners.okta_org",
         "  missing: submission.yaml: owners.github",
+        "  missing: submission.yaml: attestations.multi_tenant",
         "  missing: saml.yaml: acs_url",
         "  missing: saml.yaml: audience",
         "  missing: saml.yaml: config_guide_url",
@@ -60,8 +61,8 @@ def test_conditional_fields_count_only_when_their_condition_holds(
     assert result == {
         "slug": "acme-notes",
         "percent": 90,
-        "filled": 18,
-        "required": 20,
+        "filled": 19,
+        "required": 21,
         "missing": ["saml.yaml: sp_initiate_url", "saml.yaml: sp_initiate_description"],
         "unreadable": [],
     }
@@ -83,7 +84,7 @@ def test_a_file_that_does_not_parse_is_named_and_left_out(repo: ScratchRepo, mon
     assert code == 0
     assert out.splitlines() == [
         "acme-notes: 100% complete in the files that could be read "
-        "(13 of 13 required fields; not counted: saml.yaml)",
+        "(14 of 14 required fields; not counted: saml.yaml)",
         "  does not parse: submissions/acme-notes/saml.yaml:4:17: the YAML cannot be parsed: "
         "expected ',' or ']', but got ':' while parsing a flow sequence that starts on line 3, "
         "column 11",
@@ -98,8 +99,8 @@ def test_json_lists_the_file_that_does_not_parse(repo: ScratchRepo, monkeypatch)
     assert result == {
         "slug": "acme-notes",
         "percent": 100,
-        "filled": 13,
-        "required": 13,
+        "filled": 14,
+        "required": 14,
         "missing": [],
         "unreadable": [
             {
@@ -145,7 +146,7 @@ def test_an_empty_file_parses_and_all_its_fields_are_missing(
     code, out = status(repo, monkeypatch=monkeypatch)
     assert code == 0
     assert out.splitlines() == [
-        "acme-notes: 72% complete (13 of 18 required fields)",
+        "acme-notes: 73% complete (14 of 19 required fields)",
         "  missing: saml.yaml: acs_url",
         "  missing: saml.yaml: audience",
         "  missing: saml.yaml: config_guide_url",
@@ -160,7 +161,7 @@ def test_a_file_too_large_to_read_is_left_out(repo: ScratchRepo, monkeypatch) ->
     assert code == 0
     assert out.splitlines() == [
         "acme-notes: 100% complete in the files that could be read "
-        "(13 of 13 required fields; not counted: saml.yaml)",
+        "(14 of 14 required fields; not counted: saml.yaml)",
         "  cannot be read: submissions/acme-notes/saml.yaml: the file is 70,244 bytes; files of "
         "this kind may be at most 65,536 bytes",
     ]
@@ -172,8 +173,8 @@ def test_a_folder_name_that_is_not_utf8_is_shown_escaped(repo: ScratchRepo, monk
     code, out = status(repo, monkeypatch=monkeypatch)
     assert code == 0
     assert out.splitlines()[:2] == [
-        "acme-notes: 100% complete (18 of 18 required fields)",
-        "caf\\udce9: 0% complete (0 of 13 required fields)",
+        "acme-notes: 100% complete (19 of 19 required fields)",
+        "caf\\udce9: 0% complete (0 of 14 required fields)",
     ]
 
 

@@ -139,7 +139,7 @@ def test_status_counts_a_placeholder_anywhere_as_unfilled(
     monkeypatch.chdir(repo.root)
     out = CliRunner().invoke(cli, ["status"]).output
     assert out.splitlines() == [
-        "acme-notes: 88% complete (16 of 18 required fields)",
+        "acme-notes: 89% complete (17 of 19 required fields)",
         "  missing: submission.yaml: app.name",
         "  missing: submission.yaml: app.description",
     ]

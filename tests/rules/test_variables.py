@@ -72,6 +72,8 @@ test_account:
 owners:
   okta_org: https://acme.okta.com
   github: [acme-alice]
+attestations:
+  multi_tenant: true
 """
 SUBDOMAIN = "[{label: Subdomain, name: subdomain}]"
 DESCRIPTION = "Acme Notes gives teams shared notebooks; the Okta integration adds single sign-on."
