@@ -107,9 +107,20 @@ def validate(document: Document, schema_name: str) -> Iterator[Diagnostic]:
     yield from dict.fromkeys([*others, *(diagnostic for _, diagnostic in best.values())])
 
 
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/@]+@")
+
+
 def shown(value: object, limit: int = 60) -> str:
-    """A value as the ISV wrote it in YAML: 'text' quoted, true/false/null, lists in flow style."""
+    """A value as the ISV wrote it in YAML: 'text' quoted, true/false/null, lists in flow style.
+    A credential is never repeated: a URL's user and password become ``***``, and text the
+    secret scanner reads as a known credential format is not shown at all (its own rule names
+    the field)."""
     if isinstance(value, str):
+        from oin_gitops.rules.credentials import Scope, scanner
+
+        if scanner().scan(value, Scope.FORMATS):
+            return "(a value that looks like a credential, not shown)"
+        value = _USERINFO.sub(r"\1***@", value)
         text = value if len(value) <= limit else value[: limit - 3] + "..."
         return f"'{text}'"
     if isinstance(value, bool) or value is None:

@@ -205,3 +205,16 @@ def test_schema_diagnostics_cite_the_nearest_guideline(
     found = {m: g for m, g in _guidelines_of(schema_name, text).items() if message_part in m}
     assert found, _guidelines_of(schema_name, text)
     assert set(found.values()) == {guideline}
+
+
+def test_schema_messages_never_repeat_a_credential() -> None:
+    """A password in a URL breaks the https:// pattern; the message says so without it."""
+    [(_, _, message, _)] = _diagnostics(
+        "saml",
+        SAML_BASE.replace(
+            "https://acme.example/docs", "http://isvtest:Winter2026@acme.example/docs"
+        )
+        + "sign_in_flows: [idp]\n",
+    )
+    assert "Winter2026" not in message and "isvtest" not in message
+    assert message.endswith("(found (a value that looks like a credential, not shown))")
