@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from oin_gitops.config import Config
 from oin_gitops.sources import Kind, Source, SourceError, join
-from oin_gitops.submission import SUBMISSIONS
+from oin_gitops.submission import SUBMISSION_FILE, SUBMISSIONS
 
 
 @dataclass(frozen=True)
@@ -55,13 +57,19 @@ class ChangeSet:
 class ChangeContext:
     """What change rules see: the change, the configuration, the folders that exist now, the
     tree that is linted (``head``) and the tree the change is compared with (``base``: the merge
-    base for ``lint --changed-since``, the base branch for the review bot; None when unknown)."""
+    base for ``lint --changed-since``, the base branch for the review bot; None when unknown).
+
+    ``published_at(slug)`` is when the folder was first published on the base (None when
+    unknown; without it, rules about the age of a publication do not run); ``now`` is the one
+    clock change rules read, injectable for tests."""
 
     change: ChangeSet
     config: Config
     existing: frozenset[str]
     head: Source
     base: Source | None = None
+    published_at: Callable[[str], datetime | None] | None = None
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def removed(self) -> list[str]:
@@ -141,3 +149,25 @@ def changed_since(repo: Path, ref: str, author: str | None = None) -> ChangeSet:
     files = parse_name_status(diff)
     files += [Changed("A", path) for path in untracked.split("\0") if path]
     return ChangeSet(tuple(files), author)
+
+
+def first_added(repo: Path, commit: str, slug: str) -> datetime | None:
+    """The committer date of the oldest commit in ``commit``'s history that added
+    ``submissions/<slug>/submission.yaml`` (one git call), or None when none did."""
+    path = join(SUBMISSIONS, slug, SUBMISSION_FILE)
+    output = _git(repo, "log", "--diff-filter=A", "--format=%cI", commit, "--", path)
+    dates = output.split()
+    return datetime.fromisoformat(dates[-1]) if dates else None
+
+
+def published_in(repo: Path, commit: str) -> Callable[[str], datetime | None]:
+    """``ChangeContext.published_at`` from git: when each folder was first added on ``commit``'s
+    history; asked only for the folders a rule needs (one git call each, remembered)."""
+    known: dict[str, datetime | None] = {}
+
+    def published_at(slug: str) -> datetime | None:
+        if slug not in known:
+            known[slug] = first_added(repo, commit, slug)
+        return known[slug]
+
+    return published_at

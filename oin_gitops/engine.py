@@ -11,6 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
 
 from oin_gitops.changes import ChangeContext, ChangeSet
 from oin_gitops.config import Config
@@ -60,12 +61,15 @@ def lint(
     change: ChangeSet | None = None,
     progress: Callable[[int, int], None] | None = None,
     base: Source | None = None,
+    published_at: Callable[[str], datetime | None] | None = None,
+    now: datetime | None = None,
 ) -> Report:
     """Lint the given submission folders (all of them when ``slugs`` is None).
 
     With a ``change``, the folders it touched are linted instead, and the change rules run
     (the scope of a pull request, removed folders); with a ``base`` too (the tree the change is
     compared with), so do the rules comparing an update with its published version.
+    ``published_at`` and ``now`` are passed to the change rules (see ``ChangeContext``).
     ``progress(done, total)`` is called after each folder.
     """
     all_slugs, problems = discover(source)
@@ -85,7 +89,9 @@ def lint(
     problems.extend(_run(RULES, "repository", repository))
     removed: list[str] = []
     if change is not None:
-        context = ChangeContext(change, config, frozenset(all_slugs), source, base)
+        context = ChangeContext(change, config, frozenset(all_slugs), source, base, published_at)
+        if now is not None:
+            context = dataclasses.replace(context, now=now)
         removed = context.removed
         problems.extend(_run(RULES, "change", context))
     return Report.build(_configured(problems, config), wanted, removed)

@@ -130,7 +130,6 @@ BY_PERSON: dict[str, str] = {
     "CAT-04": "superseded by CAT-08 in the OIN Manager the project follows",
     "CAT-05": "superseded by CAT-08 in the OIN Manager the project follows",
     "SCIM-12": "the reviewer asks a migrated app to test import",
-    "TEST-04": "the reviewer checks the test account still works",
     "TEST-05": "the reviewer runs the tests in the OIN Wizard",
 }
 

@@ -5,18 +5,27 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from oin_gitops import engine
-from oin_gitops.changes import Changed, ChangeSet, changed_since, merge_base, parse_name_status
+from oin_gitops.changes import (
+    Changed,
+    ChangeSet,
+    changed_since,
+    first_added,
+    merge_base,
+    parse_name_status,
+    published_in,
+)
 from oin_gitops.cli import cli
 from oin_gitops.config import load_config
 from oin_gitops.rules import BY_ID
 from oin_gitops.sources import DiskSource, GitSource, SourceError
-from tests.conftest import SAML_YAML, SEALED, SUBMISSION_YAML, ScratchRepo, brief
+from tests.conftest import SAML_YAML, SEALED, SUBMISSION_YAML, ScratchRepo, brief, seal_for
 
 
 def git(root: Path, *args: str) -> str:
@@ -256,6 +265,7 @@ UPDATE_RULES = (
     "tenant-settings-count-kept",
     "tenant-setting-guarded",
     "tenant-setting-renamed",
+    "test-account-renewed",
 )
 
 
@@ -420,3 +430,103 @@ def test_a_published_basic_auth_is_kept(
     git(history.root, "switch", "-q", "change")
     edit(history, SCIM_FILE, "mode: basic", f"mode: {mode}\n  api_token: TODO")
     assert of_rules(lint_change(history), *UPDATE_RULES) == expected
+
+
+# TEST-04: an update more than 30 days after publication renews the test account.
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+OLD = "2026-01-10T09:00:00+00:00"  # 50 days before NOW
+RECENT = "2026-02-20T09:00:00+00:00"  # 9 days before NOW
+RENEWED = (
+    GENERAL,
+    "test-account-renewed",
+    13,
+    1,
+    "the test account was published on 2026-01-10, more than 30 days ago, and this update does "
+    "not change it; Okta deletes test credentials 30 days after publication, so create a new "
+    "test account and update 'test_account'",
+)
+
+
+def published_on(repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch, date: str) -> ScratchRepo:
+    """``history``, its base commit (which adds every folder) made on ``date``."""
+    for slug, name in (("acme-notes", "Acme Notes"), ("beta-app", "Beta App")):
+        repo.add_submission(slug, name=name)
+    git(repo.root, "init", "-q", "-b", "main")
+    git(repo.root, "add", "-A")
+    with monkeypatch.context() as dated:
+        dated.setenv("GIT_COMMITTER_DATE", date)
+        dated.setenv("GIT_AUTHOR_DATE", date)
+        git(repo.root, "commit", "-qm", "base")
+    git(repo.root, "commit", "-q", "--allow-empty", "-m", "later, undated")
+    git(repo.root, "switch", "-qc", "change")
+    return repo
+
+
+def lint_dated(repo: ScratchRepo):
+    source = DiskSource(repo.root)
+    change = changed_since(repo.root, "main")
+    commit = merge_base(repo.root, "main")
+    return engine.lint(
+        source,
+        load_config(source, frozenset(BY_ID)),
+        change=change,
+        base=GitSource(repo.root, commit),
+        published_at=published_in(repo.root, commit),
+        now=NOW,
+    )
+
+
+def test_first_added_is_the_oldest_commit_adding_submission_yaml(
+    repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published_on(repo, monkeypatch, OLD)
+    edit(repo, GENERAL, "name: Acme Notes", "name: Acme Notes Pro")
+    head = git(repo.root, "rev-parse", "HEAD").strip()
+    assert first_added(repo.root, head, "acme-notes") == datetime.fromisoformat(OLD)
+    assert first_added(repo.root, head, "delta-app") is None
+
+
+def test_an_old_test_account_kept_by_an_update_is_a_warning(
+    repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published_on(repo, monkeypatch, OLD)
+    edit(repo, GENERAL, "name: Acme Notes", "name: Acme Notes Pro")
+    report = lint_dated(repo)
+    assert of_rules(report, "test-account-renewed") == [RENEWED]
+    [found] = [d for d in report.diagnostics if d.rule == "test-account-renewed"]
+    assert (found.severity.value, found.guideline) == ("warning", "TEST-04")
+    # Without a publication date (plain engine call, or the review bot) the rule does not run.
+    assert of_rules(lint_change(repo), "test-account-renewed") == []
+
+
+def test_the_cli_asks_git_when_the_folder_was_published(
+    repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published_on(repo, monkeypatch, OLD)
+    edit(repo, GENERAL, "name: Acme Notes", "name: Acme Notes Pro")
+    _, out = lint_cli(repo, monkeypatch, "--format", "json")
+    assert "test-account-renewed" in out
+
+
+def test_a_resealed_password_renews_the_test_account(
+    repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published_on(repo, monkeypatch, OLD)
+    edit(repo, GENERAL, SEALED, seal_for("test-password-2 (made up, long enough to fit any slug)"))
+    assert of_rules(lint_dated(repo), *UPDATE_RULES) == []
+
+
+def test_a_recent_publication_keeps_its_test_account(
+    repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published_on(repo, monkeypatch, RECENT)
+    edit(repo, GENERAL, "name: Acme Notes", "name: Acme Notes Pro")
+    assert of_rules(lint_dated(repo), *UPDATE_RULES) == []
+
+
+def test_a_new_folder_needs_no_renewed_test_account(
+    repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published_on(repo, monkeypatch, OLD)
+    repo.add_submission("delta-app", name="Delta App")
+    assert of_rules(lint_dated(repo), *UPDATE_RULES) == []

@@ -194,6 +194,14 @@ ROUTE_CASES: list[tuple[str, str, str, dict[str, Any] | None, Any, int]] = [
     ("GET", f"{R}/git/blobs/{{file_sha}}", f"{P}/git/blobs/{{blob}}", None, None, 200),
     (
         "GET",
+        f"{R}/commits",
+        f"{P}/commits",
+        {"sha": "{head}", "path": "submissions/acme-notes/submission.yaml"},
+        None,
+        200,
+    ),
+    (
+        "GET",
         f"{R}/contents/{{path}}",
         f"{P}/contents/submissions/acme-notes/submission.yaml",
         {"ref": "{head}"},
@@ -1053,3 +1061,17 @@ def test_lifecycle_timestamps_follow_the_clock() -> None:
             "2025-03-04T09:10:00Z",
         )
         assert fake.schema_violations == []
+
+
+def test_list_commits_follows_a_path(fake_github: FakeGitHub) -> None:
+    """Only the commits that changed the path, newest first, from the given commit back."""
+    fake_github.add_repo("okta/oin-catalog")
+    first = fake_github.commit("okta/oin-catalog", {"a.txt": b"1\n"})
+    fake_github.advance(hours=1)
+    second = fake_github.commit("okta/oin-catalog", {"a.txt": b"1\n", "b.txt": b"2\n"})
+    fake_github.advance(hours=1)
+    third = fake_github.commit("okta/oin-catalog", {"a.txt": b"3\n", "b.txt": b"2\n"})
+    repo = fake_github.github().get_repo("okta/oin-catalog")
+    assert [c.sha for c in repo.get_commits(sha=third, path="a.txt")] == [third, first]
+    assert [c.sha for c in repo.get_commits(sha=second, path="b.txt")] == [second]
+    assert [c.sha for c in repo.get_commits(sha=third)] == [third, second, first]

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -109,11 +112,35 @@ def scenario(
     local.mkdir()
     git(local, "init", "-q", "-b", "main")
     write_tree(local, base)
-    git(local, "commit", "-qm", "base")
+    commit_at(local, "base", fake.now)
     git(local, "switch", "-qc", "change")
     write_tree(local, head)
-    git(local, "commit", "-qm", "change")
+    commit_at(local, "change", fake.now)
     return Scenario(fake, local, number)
+
+
+COMMIT = ("commit", "-qm")
+
+
+def commit_at(root: Path, message: str, when: datetime) -> None:
+    """A commit dated like the fake's (publication dates are read from history on both sides)."""
+    stamp = when.isoformat()
+    env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(root),
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t.example",
+            *COMMIT,
+            message,
+        ],
+        check=True,
+        env=env,
+    )
 
 
 def renamed(files: Files, slug: str) -> Files:

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from oin_gitops import engine
-from oin_gitops.changes import ChangeSet, changed_since, merge_base
+from oin_gitops.changes import ChangeSet, changed_since, merge_base, published_in
 from oin_gitops.cli import actions
 from oin_gitops.cli.common import (
     EXIT_FINDINGS,
@@ -159,9 +159,14 @@ def lint(
     config = _config(source, config_file)
     change = changed_since_or_none(root, changed_since, author)
     # Updates are compared with the merge base, the version the change started from.
-    base = GitSource(root, merge_base(root, changed_since)) if changed_since else None
+    commit = merge_base(root, changed_since) if changed_since else None
+    base = GitSource(root, commit) if commit else None
+    # When each updated folder was first published: one git log on the merge base per folder.
+    published_at = published_in(root, commit) if commit else None
     with Progress(enabled=sys.stderr.isatty() and not actions.in_actions(os.environ)) as progress:
-        report = engine.lint(source, config, slugs, change, progress.update, base=base)
+        report = engine.lint(
+            source, config, slugs, change, progress.update, base=base, published_at=published_at
+        )
     _emit(REPORTERS[output_format](report, actions.context_from(os.environ)), output)
     if actions.in_actions(os.environ):
         _report_to_actions(report)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,8 @@ class Reader:
     _config: Config | None = None
     _trees: dict[str, TreeSource] = field(default_factory=dict)
     _bases: dict[str, IndexedSource] = field(default_factory=dict)
+    _base_commits: dict[str, str] = field(default_factory=dict)
+    _first_published: dict[tuple[str, str], datetime | None] = field(default_factory=dict)
     _teams: dict[str, frozenset[str]] = field(default_factory=dict)
     _orgs: dict[int, str | None] = field(default_factory=dict)
     _open: list[PullRequest] | None = None
@@ -117,6 +120,7 @@ class Reader:
         ref = pr.base.sha if pr.state == "closed" else pr.base.ref
         if ref not in self._bases:
             commit = self.repo.get_commit(ref)
+            self._base_commits[ref] = commit.sha
             tree_sha = commit.commit.tree.sha
             local = self._local(tree_sha)
             self._bases[ref] = local if local is not None else self.tree(tree_sha)
@@ -224,7 +228,31 @@ class Reader:
         """Lint the merge result exactly as ``lint --changed-since BASE`` lints a checkout of it:
         the changed folders, the repository rules against every other submission, the change
         rules, updates compared with the base; with the base branch's configuration."""
-        return engine.lint(self.merged(pr, change), self.config, change=change, base=self.base(pr))
+        base = self.base(pr)
+        commit = self._base_commits[pr.base.sha if pr.state == "closed" else pr.base.ref]
+        return engine.lint(
+            self.merged(pr, change),
+            self.config,
+            change=change,
+            base=base,
+            published_at=lambda slug: self.published_at(commit, slug),
+        )
+
+    def published_at(self, commit: str, slug: str) -> datetime | None:
+        """When ``slug`` was first published on the history of ``commit``: the committer date
+        of the oldest commit that touched its submission.yaml, as ``lint --changed-since``
+        reads it from git. Asked only for updated folders by the rules that need it; one
+        listing (a request per 100 commits of that file)."""
+        key = (commit, slug)
+        if key not in self._first_published:
+            path = join(SUBMISSIONS, slug, SUBMISSION_FILE)
+            oldest = None
+            for oldest in self.repo.get_commits(sha=commit, path=path):  # noqa: B007
+                pass
+            self._first_published[key] = (
+                oldest.commit.committer.date if oldest is not None else None
+            )
+        return self._first_published[key]
 
     def _kinds(self, pr: PullRequest, slugs: list[str]) -> tuple[set[str], set[str]]:
         """New, update, removal, migration: against the pull request's base commit, so a merged

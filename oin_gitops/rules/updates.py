@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, timedelta
 
 from oin_gitops.changes import ChangeContext
 from oin_gitops.diagnostics import Severity
@@ -19,6 +20,8 @@ from oin_gitops.rules.variables import declared, settings
 from oin_gitops.submission import Submission, load_submission
 
 LEGACY_SETTINGS = 8  # VAR-03: more than this many tenant settings only in a migrated legacy app
+TEST_ACCOUNT_LIFETIME = timedelta(days=30)  # TEST-04: Okta deletes test credentials after this
+TEST_ACCOUNT_FIELDS = ("url", "username", "password", "instructions")
 
 
 def updates(context: ChangeContext) -> Iterator[tuple[Submission, Submission]]:
@@ -195,9 +198,62 @@ def tenant_setting_renamed(context: ChangeContext) -> Iterator[Finding]:
             )
 
 
+def _test_account(submission: Submission) -> tuple[object, ...] | None:
+    """The test account's fields, or None when the submission has no readable test account."""
+    general = submission.general
+    account = general.data.get("test_account") if general is not None else None
+    if not isinstance(account, dict):
+        return None
+    return tuple(account.get(name) for name in TEST_ACCOUNT_FIELDS)
+
+
+@change_rule(
+    id="test-account-renewed",
+    summary="An update more than 30 days after publication comes with a new test account.",
+    severity=Severity.WARNING,
+    guideline="TEST-04",
+    help=(
+        "Create a new test account in your application and update 'test_account' (url, "
+        "username, a newly sealed password, instructions) in this update."
+    ),
+)
+def test_account_renewed(context: ChangeContext) -> Iterator[Finding]:
+    """Okta deletes a submission's test credentials 30 days after it is published, so an update
+    submitted later needs a new test account. Runs only when the publication date is known
+    (``lint --changed-since``: the first commit on the merge base that added the folder's
+    submission.yaml).
+
+    Passes: an update of a folder published 10 days ago, or of one published 60 days ago whose
+    ``test_account.password`` is sealed anew.
+    Fails: an update of a folder published 60 days ago that keeps the published
+    ``test_account`` (url, username, password and instructions all the same).
+    """
+    if context.published_at is None:
+        return
+    for published, updated in updates(context):
+        when = context.published_at(updated.slug)
+        if when is None or when + TEST_ACCOUNT_LIFETIME >= context.now:
+            continue
+        account = _test_account(updated)
+        if account is None or account != _test_account(published):
+            continue
+        assert updated.general is not None
+        line, column = updated.general.position(("test_account",), key=True)
+        day = when.astimezone(UTC).date().isoformat()
+        yield Finding(
+            updated.general.path,
+            f"the test account was published on {day}, more than 30 days ago, and this update "
+            "does not change it; Okta deletes test credentials 30 days after publication, so "
+            "create a new test account and update 'test_account'",
+            line,
+            column,
+        )
+
+
 RULES: tuple[Rule, ...] = (
     scim_basic_auth_kept,
     tenant_settings_count_kept,
     tenant_setting_guarded,
     tenant_setting_renamed,
+    test_account_renewed,
 )

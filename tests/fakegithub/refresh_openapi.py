@@ -61,6 +61,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("get", "/rate_limit"),
     ("get", "/repos/{owner}/{repo}"),
     # PyGithub's repo.get_commit(sha) fetches the commit before .create_status() (unless lazy)
+    ("get", "/repos/{owner}/{repo}/commits"),
     ("get", "/repos/{owner}/{repo}/commits/{ref}"),
     ("get", "/repos/{owner}/{repo}/commits/{ref}/status"),
     ("get", "/repos/{owner}/{repo}/commits/{ref}/statuses"),

@@ -1019,6 +1019,7 @@ class FakeGitHub:
             ("GET", f"{r}/commits/{{ref+}}/status", self._get_combined_status),
             ("GET", f"{r}/commits/{{ref+}}/statuses", self._list_statuses),
             ("GET", f"{r}/commits/{{commit_sha}}/pulls", self._list_commit_pulls),
+            ("GET", f"{r}/commits", self._list_commits),
             # after the two above: "{ref+}" would swallow ".../status"
             ("GET", f"{r}/commits/{{ref+}}", self._get_commit),
             ("POST", f"{r}/statuses/{{sha}}", self._create_status),
@@ -1735,11 +1736,44 @@ class FakeGitHub:
         head, base = pull.head_sha, self._merge_base(pull)
         return self._paginate(request, [self._file_json(repo, c, head, base) for c in changes])
 
+    def _list_commits(self, request: _Request) -> _Response:
+        """Commits reachable from ``sha`` (default: the default branch), newest first; with
+        ``path``, only those whose tree differs there from their first parent's (GitHub's
+        simplified history, without merges)."""
+        repo = self._route_repo(request)
+        ref = request.query.get("sha") or repo.default_branch
+        start = self._resolve_ref(repo, ref)
+        if start is None:
+            raise GitHubError(404)
+        path = request.query.get("path", "")
+        seen: set[str] = set()
+        todo = [start]
+        found: list[str] = []
+        while todo:
+            sha = todo.pop()
+            if sha in seen:
+                continue
+            seen.add(sha)
+            commit = self.objects.commits[sha]
+            todo.extend(commit.parents)
+            if len(commit.parents) > 1:
+                continue
+            before = self.objects.commits[commit.parents[0]].tree if commit.parents else EMPTY_TREE
+            if not path or self.objects.lookup(commit.tree, path) != self.objects.lookup(
+                before, path
+            ):
+                found.append(sha)
+        found.sort(key=lambda sha: (self.objects.commits[sha].date, sha), reverse=True)
+        return self._paginate(request, [self._commit_json(repo, sha) for sha in found])
+
     def _get_commit(self, request: _Request) -> _Response:
         repo = self._route_repo(request)
         sha = self._resolve_ref(repo, request.params["ref"])
         if sha is None:
             raise GitHubError(422, f"No commit found for SHA: {request.params['ref']}")
+        return _Response(200, self._commit_json(repo, sha), {})
+
+    def _commit_json(self, repo: _Repo, sha: str) -> dict[str, Any]:
         commit = self.objects.commits[sha]
         api, html = self._api(repo), self._html(repo)
         parent = commit.parents[0] if commit.parents else None
@@ -1786,7 +1820,7 @@ class FakeGitHub:
             },
             "files": [self._file_json(repo, c, sha, parent or sha) for c in changes],
         }
-        return _Response(200, data, {})
+        return data
 
     def _get_tree(self, request: _Request) -> _Response:
         repo = self._route_repo(request)
