@@ -103,6 +103,18 @@ class Submission:
         """The protocol/tool files present, parsed or not, in the order the design lists them."""
         return [name for name in PROTOCOL_FILES if name in self.entries]
 
+    @property
+    def evidence_files(self) -> list[str]:
+        """The regular files in ``evidence/`` (``evidence/x.pem``), in listing order."""
+        prefix = EVIDENCE + "/"
+        return [n for n, k in self.entries.items() if k is Kind.FILE and n.startswith(prefix)]
+
+    @property
+    def readable_evidence(self) -> list[str]:
+        """The evidence files rules may read: the first ``limits.max_evidence_files`` of them
+        (the ``evidence-limits`` rule reports the rest, which nothing reads)."""
+        return self.evidence_files[: self.config.max_evidence_files]
+
     def size(self, name: str) -> int:
         return self.source.size(self.path(name))
 

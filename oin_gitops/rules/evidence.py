@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,8 +24,8 @@ from xml.sax.xmlreader import AttributesImpl, Locator
 if TYPE_CHECKING:
     from cryptography import x509
 
-from oin_gitops.sources import Kind
-from oin_gitops.submission import EVIDENCE, Submission
+from oin_gitops.rules.base import Finding
+from oin_gitops.submission import Submission
 
 EVIDENCE_LIMIT = 1_000_000
 CERTIFICATE_SUFFIXES = (".pem", ".crt", ".cer", ".der")
@@ -88,12 +89,7 @@ def inspect_evidence(submission: Submission) -> Iterator[tuple[str, Inspection]]
     """(name, inspection) of every certificate and metadata file in ``evidence/``; past
     ``limits.max_evidence_files`` files nothing is read (the ``evidence-limits`` rule reports
     the excess), so a folder of hundreds of files costs no more than the limit."""
-    files = [
-        name
-        for name, kind in submission.entries.items()
-        if kind is Kind.FILE and name.lower().startswith(EVIDENCE + "/")
-    ]
-    for name in files[: submission.config.max_evidence_files]:
+    for name in submission.readable_evidence:
         if name.lower().endswith((*CERTIFICATE_SUFFIXES, METADATA_SUFFIX)):
             yield name, _inspect(submission, name)
 
@@ -260,3 +256,22 @@ def _inspect_metadata(data: bytes) -> Inspection:
         text = "the XML uses entities or external references, which are refused"
         handler.inspection.problem = (line, column, text)
     return handler.inspection
+
+
+def parse_json(path: str, text: str, what: str) -> tuple[Any, Finding | None]:
+    """``text`` parsed as JSON, or a finding at the error's position saying why ``what``
+    (``the file``, ``the test suite``) is not JSON."""
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        # json's messages end in "at" where it would add the position: the finding carries it.
+        detail = (
+            exc.msg[:1].lower()
+            + exc.msg[1:]
+            + (" this position" if exc.msg.endswith(" at") else "")
+        )
+        return None, Finding(path, f"{what} is not valid JSON: {detail}", exc.lineno, exc.colno)
+    except RecursionError:
+        return None, Finding(path, f"{what} is not valid JSON: it is nested too deeply")
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        return None, Finding(path, f"{what} holds a number too long to read")

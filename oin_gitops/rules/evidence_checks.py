@@ -9,7 +9,6 @@ replace it (``monkeypatch.setattr(evidence_checks, "clock", ...)``) to pin "now"
 from __future__ import annotations
 
 import datetime
-import json
 import re
 import warnings
 from collections.abc import Callable, Iterator
@@ -17,10 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from oin_gitops.diagnostics import Severity
 from oin_gitops.rules.base import Finding, submission_rule
-from oin_gitops.rules.evidence import EVIDENCE_LIMIT, Element, Held, inspect_evidence
+from oin_gitops.rules.evidence import (
+    EVIDENCE_LIMIT,
+    Element,
+    Held,
+    inspect_evidence,
+    parse_json,
+)
 from oin_gitops.rules.expressions import spans
-from oin_gitops.sources import Kind
-from oin_gitops.submission import EVIDENCE, Submission
+from oin_gitops.submission import Submission
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -250,12 +254,7 @@ def saml_metadata_matches(submission: Submission) -> Iterator[Finding]:
 
 def _json_files(submission: Submission) -> Iterator[str]:
     """The ``evidence/*.json`` files among the first ``max_evidence_files`` evidence files."""
-    files = [
-        name
-        for name, kind in submission.entries.items()
-        if kind is Kind.FILE and name.lower().startswith(EVIDENCE + "/")
-    ]
-    for name in files[: submission.config.max_evidence_files]:
+    for name in submission.readable_evidence:
         if name.lower().endswith(".json"):
             yield name
 
@@ -268,23 +267,11 @@ def _load_json(submission: Submission, name: str) -> tuple[Any, Finding | None]:
             message = f"the file is {size:,} bytes; JSON evidence may be at most {EVIDENCE_LIMIT:,}"
             return None, Finding(path, message)
         text = submission.read(name).decode("utf-8-sig")
-        return json.loads(text), None
     except OSError as exc:
         return None, Finding(path, f"the file cannot be read: {exc.strerror or exc}")
     except UnicodeDecodeError:
         return None, Finding(path, "the file is not UTF-8 text, so it is not JSON")
-    except json.JSONDecodeError as exc:
-        # json's messages end in "at" where it would add the position: the finding carries it.
-        detail = (
-            exc.msg[:1].lower()
-            + exc.msg[1:]
-            + (" this position" if exc.msg.endswith(" at") else "")
-        )
-        return None, Finding(path, f"the file is not valid JSON: {detail}", exc.lineno, exc.colno)
-    except RecursionError:
-        return None, Finding(path, "the file is not valid JSON: it is nested too deeply")
-    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
-        return None, Finding(path, "the file holds a number too long to read")
+    return parse_json(path, text, "the file")
 
 
 def _report_problems(report: Any) -> Iterator[str]:

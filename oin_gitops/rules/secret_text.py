@@ -21,8 +21,7 @@ from oin_gitops.rules.content import walk
 from oin_gitops.rules.credentials import Scope, mask, scanner
 from oin_gitops.rules.evidence import EVIDENCE_LIMIT
 from oin_gitops.schema_check import field_name
-from oin_gitops.sources import Kind
-from oin_gitops.submission import EVIDENCE, Submission
+from oin_gitops.submission import Submission
 from oin_gitops.yamlio import Document, Pointer, YamlProblem, decode, scalar_span
 
 PROBE = "two words"  # free text, which every free-text pattern of the schemas accepts
@@ -181,12 +180,7 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
 def _evidence_findings(submission: Submission) -> Iterator[Finding]:
     """Findings in the evidence files, as many as the evidence rules read (the limit's excess
     is theirs to report)."""
-    files = [
-        name
-        for name, kind in submission.entries.items()
-        if kind is Kind.FILE and name.lower().startswith(EVIDENCE + "/")
-    ]
-    for name in files[: submission.config.max_evidence_files]:
+    for name in submission.readable_evidence:
         scope = evidence_scope(name)
         text = _evidence_text(submission, name) if scope is not Scope.SKIP else None
         if not text:

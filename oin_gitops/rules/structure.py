@@ -128,11 +128,7 @@ def evidence_limits(submission: Submission) -> Iterator[Finding]:
 
     Passes: three certificates and one SP metadata file. Fails: 300 JSON test exports.
     """
-    files = [
-        name
-        for name, kind in submission.entries.items()
-        if kind is Kind.FILE and name.startswith(EVIDENCE + "/")
-    ]
+    files = submission.evidence_files
     config = submission.config
     if len(files) > config.max_evidence_files:
         yield Finding(

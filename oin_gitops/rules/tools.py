@@ -8,13 +8,13 @@ top-level ``type`` is ``flopack`` and whose ``data.flos`` holds the flows. Both 
 from __future__ import annotations
 
 import difflib
-import json
 import posixpath
 from collections.abc import Iterator
 from typing import Any
 
 from oin_gitops.diagnostics import Severity
 from oin_gitops.rules.base import Finding, Rule, submission_rule
+from oin_gitops.rules.evidence import parse_json
 from oin_gitops.rules.okta_scopes import ADMIN_SCOPES
 from oin_gitops.schema_check import field_name, is_placeholder, shown
 from oin_gitops.schemas import schema_pattern
@@ -59,25 +59,7 @@ def _load_suite(submission: Submission, name: str) -> tuple[Any, Finding | None]
         return None, Finding(path, "the test suite is not UTF-8 text, so it is not a JSON export")
     if not text.strip():
         return None, Finding(path, "the test suite file is empty")
-    return _parse_json(path, text)
-
-
-def _parse_json(path: str, text: str) -> tuple[Any, Finding | None]:
-    try:
-        return json.loads(text), None
-    except json.JSONDecodeError as exc:
-        # json's messages end in "at" where it would add the position: the finding carries it.
-        detail = (
-            exc.msg[:1].lower()
-            + exc.msg[1:]
-            + (" this position" if exc.msg.endswith(" at") else "")
-        )
-        message = f"the test suite is not valid JSON: {detail}"
-        return None, Finding(path, message, exc.lineno, exc.colno)
-    except RecursionError:
-        return None, Finding(path, "the test suite is not valid JSON: it is nested too deeply")
-    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
-        return None, Finding(path, "the test suite holds a number too long to read")
+    return parse_json(path, text, "the test suite")
 
 
 @submission_rule(

@@ -18,6 +18,7 @@ from tests.conftest import (
     edited_findings,
     rule_findings,
 )
+from tests.rules.test_scim import SCIM_YAML as BEARER_SCIM
 
 RULE = "secret-in-plain-text"
 F = "submissions/acme-notes/submission.yaml"
@@ -205,24 +206,18 @@ def test_findings_in_yaml(
     assert edited_findings(repo, RULE, old, new) == [(F, *e) for e in expected]
 
 
-SCIM_YAML = """\
-# yaml-language-server: $schema=../../schemas/scim.schema.json
-auth:
+# test_scim's bearer scim.yaml with an OAuth client whose ID is the parameter.
+SCIM_YAML = BEARER_SCIM.replace(
+    "auth:\n  mode: bearer\n",
+    """auth:
   mode: oauth2
   oauth2:
     authorize_endpoint: https://app.acme.example/oauth/authorize
     token_endpoint: https://app.acme.example/oauth/token
     client_id: {client_id}
     client_secret: "{sealed}"
-base_url: https://api.acme.example/scim/v2
-objects: [users]
-user_operations: [read]
-config_guide_url: https://acme.example/docs/okta-scim
-tests:
-  runscope_spec_url: https://www.runscope.com/radar/a/b/history/c
-  runscope_crud_url: https://www.runscope.com/radar/a/b/history/d
-  manual_test_plan_passed: true
-"""
+""",
+)
 CLIENT_ID = "'auth.oauth2.client_id' holds what looks like a live or test API key"
 
 
