@@ -287,7 +287,7 @@ def _additional(e: _Error) -> Iterator[Diagnostic]:
         close = difflib.get_close_matches(str(extra), allowed, n=1)
         hint = f"Did you mean '{close[0]}'? " if close else ""
         yield e.report(
-            f"{e.subject} has the unknown key '{extra}'",
+            f"{e.subject} has the unknown key {shown(str(extra), limit=1_000)}",
             f"{hint}Allowed keys here: {', '.join(allowed)}.",
             at=(*e.pointer, extra),
             key=True,

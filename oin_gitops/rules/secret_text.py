@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from oin_gitops import schemas, secrets
@@ -20,8 +20,10 @@ from oin_gitops.rules.base import Finding, Rule, submission_rule
 from oin_gitops.rules.content import walk
 from oin_gitops.rules.credentials import Scope, mask, scanner
 from oin_gitops.rules.evidence import EVIDENCE_LIMIT
+from oin_gitops.rules.structure import LOGO
 from oin_gitops.schema_check import field_name
-from oin_gitops.submission import Submission
+from oin_gitops.sources import Kind
+from oin_gitops.submission import EVIDENCE, Submission
 from oin_gitops.yamlio import Document, Pointer, YamlProblem, decode, scalar_span
 
 PROBE = "two words"  # free text, which every free-text pattern of the schemas accepts
@@ -65,8 +67,10 @@ def secret_in_plain_text(submission: Submission) -> Iterator[Finding]:
     (URLs, client IDs, file names) are scanned for the token formats only, so a random-looking
     ID or a URL with a query string passes, and ``https://user:password@host`` does not.
     Certificates (``.pem``, ``.crt``, ``.cer``, and the certificate in SP metadata) are public;
-    a private key anywhere is a leak. The message names the field, or the evidence file and
-    line, and the kind of credential, never the value. The rule cannot be waived: once pushed,
+    a private key anywhere is a leak. Keys are scanned for the token formats, comments and
+    any other file of the folder (a misnamed ``saml.yml``, a ``notes.txt``) as free text: a
+    commented-out password is as public as a value. The message names the field, or the file
+    and line, and the kind of credential, never the value. The rule cannot be waived: once pushed,
     the credential is public, and the only fix is to remove it and rotate it.
 
     Passes: ``instructions: Sign in as isvtest@okta.com; the password is in
@@ -78,7 +82,9 @@ def secret_in_plain_text(submission: Submission) -> Iterator[Finding]:
     """
     for name, document in submission.documents.items():
         yield from _document_findings(submission, name, document)
-    yield from _evidence_findings(submission)
+        yield from _comment_findings(submission, name)
+    yield from _text_findings(submission, submission.readable_evidence, evidence_scope)
+    yield from _text_findings(submission, _other_files(submission), lambda _: Scope.TEXT)
 
 
 # -- what to scan, from the schemas ---------------------------------------------------------------
@@ -137,12 +143,47 @@ def _document_findings(submission: Submission, name: str, document: Document) ->
     schema_name = schemas.FILE_SCHEMAS[name]
     source = _Source(submission, name)
     for pointer, value in walk(document.data):
+        if isinstance(value, dict):
+            yield from _key_findings(document, pointer, value)
         if not isinstance(value, str) or len(value) < 8 or secrets.is_sealed(value):
             continue
         for hit in scanner().scan(value, scope_at(schema_name, tuple(pointer))):
             line, column = source.position(document, pointer, value[hit.start : hit.end])
             message = f"'{field_name(pointer)}' holds what looks like {hit.kind}"
             yield Finding(document.path, message, line, column)
+
+
+def _key_findings(
+    document: Document, pointer: Pointer, mapping: dict[Any, Any]
+) -> Iterator[Finding]:
+    """Keys are single tokens: a credential pasted as a key is found by its format."""
+    for key in mapping:
+        if isinstance(key, str) and len(key) >= 8:
+            for hit in scanner().scan(key, Scope.FORMATS):
+                line, column = document.position((*pointer, key), key=True)
+                where = f"a key in '{field_name(pointer)}'" if pointer else "a key of the file"
+                yield Finding(
+                    document.path, f"{where} holds what looks like {hit.kind}", line, column
+                )
+
+
+# A comment: '#' at the start of a line or after a blank, outside quotes.
+_COMMENT = re.compile(
+    r"""^(?:[^'"#\n]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*')*?(?:^|(?<=[ \t]))#(.*)$""", re.M
+)
+
+
+def _comment_findings(submission: Submission, name: str) -> Iterator[Finding]:
+    """Credentials in YAML comments: git keeps them as surely as values."""
+    text = _Source(submission, name).text()
+    if "#" not in text:
+        return
+    for match in _COMMENT.finditer(text):
+        comment = match.group(1)
+        for hit in scanner().scan(comment, Scope.TEXT):
+            line, column = line_column(text, match.start(1) + hit.start)
+            message = f"a comment on line {line} of '{name}' holds what looks like {hit.kind}"
+            yield Finding(submission.path(name), message, line, column)
 
 
 class _Source:
@@ -177,11 +218,26 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
 # -- evidence files -------------------------------------------------------------------------------
 
 
-def _evidence_findings(submission: Submission) -> Iterator[Finding]:
-    """Findings in the evidence files, as many as the evidence rules read (the limit's excess
-    is theirs to report)."""
-    for name in submission.readable_evidence:
-        scope = evidence_scope(name)
+def _other_files(submission: Submission) -> list[str]:
+    """Regular files that are neither a known YAML file, a logo nor evidence (the
+    ``unexpected-file`` rule reports them; their text is public all the same)."""
+    return [
+        name
+        for name, kind in submission.entries.items()
+        if kind is Kind.FILE
+        and name not in schemas.FILE_SCHEMAS
+        and not name.startswith(EVIDENCE + "/")
+        and not LOGO.fullmatch(name)
+    ]
+
+
+def _text_findings(
+    submission: Submission, names: list[str], scope_of: Callable[[str], Scope]
+) -> Iterator[Finding]:
+    """Findings in text files: the evidence the evidence rules read (the limit's excess is
+    theirs to report), and any other file of the folder."""
+    for name in names:
+        scope = scope_of(name)
         text = _evidence_text(submission, name) if scope is not Scope.SKIP else None
         if not text:
             continue
