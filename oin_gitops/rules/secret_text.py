@@ -167,10 +167,8 @@ def _key_findings(
                 )
 
 
-# A comment: '#' at the start of a line or after a blank, outside quotes.
-_COMMENT = re.compile(
-    r"""^(?:[^'"#\n]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*')*?(?:^|(?<=[ \t]))#(.*)$""", re.M
-)
+# A comment in one line: '#' at its start or after a blank, outside quotes.
+_COMMENT = re.compile(r"""(?:[^'"#]|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')*?(?:^|(?<=[ \t]))#(.*)""")
 
 
 def _comment_findings(submission: Submission, name: str) -> Iterator[Finding]:
@@ -178,12 +176,17 @@ def _comment_findings(submission: Submission, name: str) -> Iterator[Finding]:
     text = _Source(submission, name).text()
     if "#" not in text:
         return
-    for match in _COMMENT.finditer(text):
-        comment = match.group(1)
-        for hit in scanner().scan(comment, Scope.TEXT):
-            line, column = line_column(text, match.start(1) + hit.start)
-            message = f"a comment on line {line} of '{name}' holds what looks like {hit.kind}"
-            yield Finding(submission.path(name), message, line, column)
+    offset = 0
+    for line in text.split("\n"):
+        match = _COMMENT.match(line) if "#" in line else None
+        if match:
+            for hit in scanner().scan(match.group(1), Scope.TEXT):
+                line_no, column = line_column(text, offset + match.start(1) + hit.start)
+                message = (
+                    f"a comment on line {line_no} of '{name}' holds what looks like {hit.kind}"
+                )
+                yield Finding(submission.path(name), message, line_no, column)
+        offset += len(line) + 1
 
 
 class _Source:
