@@ -126,11 +126,8 @@ BY_BOT: dict[str, str] = {
 # Applicable guidelines no machine checks yet, and why a person does. A rule or schema
 # keyword that starts citing one of them makes it enforced; its entry here is then unused.
 BY_PERSON: dict[str, str] = {
-    "LOGO-08": "the logo's design (a wordmark, rounded corners, white space) needs an eye",
     "CAT-04": "superseded by CAT-08 in the OIN Manager the project follows",
     "CAT-05": "superseded by CAT-08 in the OIN Manager the project follows",
-    "SCIM-12": "the reviewer asks a migrated app to test import",
-    "TEST-05": "the reviewer runs the tests in the OIN Wizard",
 }
 
 _REFERENCE_ID = re.compile(r"^\d+\.\s.*?\*\*([A-Z]+-\d\d)", re.MULTILINE)

@@ -9,6 +9,7 @@ several keywords (an empty name that also fails its pattern), only the most tell
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -68,6 +69,12 @@ def placeholder_in(value: object) -> str | None:
     """The first placeholder word in a string value, as written (spaces collapsed), or None."""
     if not isinstance(value, str) or value.startswith(_SEALED):
         return None
+    return _placeholder_in(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _placeholder_in(value: str) -> str | None:
+    """Remembered: a dozen rules ask about each value of a submission."""
     match = PLACEHOLDER.search(value)
     return " ".join(match.group().split()) if match else None
 
@@ -87,6 +94,8 @@ def _holds_placeholder(value: object) -> bool:
 
 def validate(document: Document, schema_name: str) -> Iterator[Diagnostic]:
     """Every schema error of ``document`` as diagnostics (placeholders are left to their rule)."""
+    if schemas.screened_valid(schema_name, document.data):
+        return
     best: dict[tuple[int | None, int | None], tuple[tuple[int, int], Diagnostic]] = {}
     others: list[Diagnostic] = []
     for error in schemas.validator(schema_name).iter_errors(document.data):
@@ -211,11 +220,9 @@ class _Error:
         return None
 
     def help(self, schema: dict[str, Any] | None = None) -> str:
+        """The schema's description; the guideline it enforces is the diagnostic's own field."""
         schema = self.schema if schema is None else schema
-        parts = [schema.get("description", "").strip()]
-        if schema.get("x-oin-guideline"):
-            parts.append(f"(OIN guideline {schema['x-oin-guideline']})")
-        return " ".join(p for p in parts if p)
+        return str(schema.get("description", "")).strip()
 
     def fix(self, step: str) -> str:
         """How to fix: ``step`` first (what to do), then an example of a good value where the

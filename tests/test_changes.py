@@ -262,6 +262,7 @@ def of_rules(report, *rules: str) -> list[tuple[str, str, int | None, int | None
 
 UPDATE_RULES = (
     "scim-basic-auth-kept",
+    "scim-import-migrated",
     "tenant-settings-count-kept",
     "tenant-setting-guarded",
     "tenant-setting-renamed",
@@ -430,6 +431,69 @@ def test_a_published_basic_auth_is_kept(
     git(history.root, "switch", "-q", "change")
     edit(history, SCIM_FILE, "mode: basic", f"mode: {mode}\n  api_token: TODO")
     assert of_rules(lint_change(history), *UPDATE_RULES) == expected
+
+
+# SCIM-12: updating a migrated SCIM integration turns on Import Users and Import Groups.
+SCIM_USERS = """\
+auth:
+  mode: bearer
+base_url: https://api.acme.example/scim/v2
+objects: [users]
+user_operations: [create, read, update]
+"""
+MIGRATED = "  logo: logo.png\n  existing_oin_app: Acme Notes (SAML)\n"
+IMPORT = (
+    SCIM_FILE,
+    "scim-import-migrated",
+    4,
+    10,
+    "'objects' does not list 'groups', but the published version names "
+    "'app.existing_oin_app': updating a migrated SCIM integration turns on Import Users and "
+    "Import Groups, so your SCIM server must support reading groups and importing both must be "
+    "tested",
+)
+
+
+def publish(repo: ScratchRepo) -> None:
+    """Commit the work of the change branch and make it main: the published version."""
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-qm", "published")
+    git(repo.root, "switch", "-q", "main")
+    git(repo.root, "merge", "-q", "--ff-only", "change")
+    git(repo.root, "switch", "-q", "change")
+
+
+@pytest.mark.parametrize(
+    ("migrated", "objects", "expected"),
+    [
+        (True, "[users]", [IMPORT]),
+        (True, "[users, groups]\ngroup_operations: [read]", []),
+        (False, "[users]", []),
+    ],
+    ids=["migrated-users-only", "migrated-with-groups", "not-migrated"],
+)
+def test_an_update_of_a_migrated_scim_integration_declares_group_import(
+    history: ScratchRepo, migrated: bool, objects: str, expected: list[object]
+) -> None:
+    history.write(SCIM_FILE, SCIM_USERS.replace("[users]", objects))
+    if migrated:
+        edit(history, GENERAL, "  logo: logo.png\n", MIGRATED, commit=False)
+    publish(history)
+    edit(history, SCIM_FILE, "update]", "update, deactivate]")
+    report = lint_change(history)
+    assert of_rules(report, *UPDATE_RULES) == expected
+    assert {(d.severity.value, d.guideline) for d in report.diagnostics if d.rule == IMPORT[1]} <= {
+        ("warning", "SCIM-12")
+    }
+
+
+def test_scim_added_to_a_migrated_integration_is_not_an_import_update(
+    history: ScratchRepo,
+) -> None:
+    edit(history, GENERAL, "  logo: logo.png\n", MIGRATED, commit=False)
+    publish(history)
+    history.write(SCIM_FILE, SCIM_USERS)
+    assert of_rules(lint_change(history), *UPDATE_RULES) == []
 
 
 # TEST-04: an update more than 30 days after publication renews the test account.

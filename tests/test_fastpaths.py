@@ -1,12 +1,12 @@
-"""Lint results are identical with and without the fast paths: libyaml parsing, the logo
-memo, the app-name scan and the process pool (on a repository big enough to use the pool, with
-findings of many kinds)."""
+"""Lint results are identical with and without the fast paths: libyaml parsing, the compiled
+schema check, the logo memo, the app-name scan and the process pool (on a repository big enough
+to use the pool, with findings of many kinds)."""
 
 from __future__ import annotations
 
 import pytest
 
-from oin_gitops import engine
+from oin_gitops import engine, schemas
 from oin_gitops.rules import logo_image
 from oin_gitops.yamlio import fast
 from tests.conftest import SAML_YAML, ScratchRepo, png_bytes
@@ -39,6 +39,7 @@ def test_every_fast_path_gives_the_same_report(
     monkeypatch.setattr(engine, "PARALLEL_MIN", 10**9)
     monkeypatch.setattr(fast, "AVAILABLE", False)
     monkeypatch.setattr(logo_image, "REMEMBER", False)
+    monkeypatch.setattr(schemas, "screen", lambda name: None)
     careful_report = big.lint()
     assert careful_report == fast_report
 
@@ -75,4 +76,5 @@ def test_the_generated_benchmark_repository_lints_the_same_without_fast_paths(
     monkeypatch.setattr(engine, "PARALLEL_MIN", 10**9)
     monkeypatch.setattr(fast, "AVAILABLE", False)
     monkeypatch.setattr(logo_image, "REMEMBER", False)
+    monkeypatch.setattr(schemas, "screen", lambda name: None)
     assert engine.lint(source, config) == quick

@@ -11,7 +11,7 @@ from oin_gitops.rules import RULES
 
 REFERENCE = Path("/work/shared/reference/oin-guidelines.md")
 # The coverage reached when the traceability table was built; it may only rise.
-COVERED_AT_LEAST = 69
+COVERED_AT_LEAST = 72
 
 
 @pytest.mark.skipif(not REFERENCE.exists(), reason="the OIN guidelines reference is not here")

@@ -47,6 +47,8 @@ def unreachable(host: str) -> str | None:
     tld = host.rpartition(".")[2]
     if tld in RESERVED_TLDS:
         return f"{host}, a reserved .{tld} domain"
+    if not (host[-1:].isdigit() or ":" in host):
+        return None  # an IPv4 address ends with a digit, an IPv6 one holds colons
     try:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:

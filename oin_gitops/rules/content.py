@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,12 +14,21 @@ from oin_gitops.submission import Submission
 from oin_gitops.yamlio import Pointer
 
 
-def walk(data: Any) -> Iterator[tuple[Pointer, Any]]:
-    """Every (pointer, value) of a parsed document, depth first, without recursion."""
+def walk(data: Any) -> list[tuple[Pointer, Any]]:
+    """Every (pointer, value) of a parsed document, depth first, without recursion.
+
+    The last few documents' walks are remembered (by identity, holding the document): the rules
+    that read every value walk each document of a submission in turn. Documents are not changed
+    after parsing.
+    """
+    remembered = _WALKS.get(id(data))
+    if remembered is not None and remembered[0] is data:
+        return remembered[1]
+    found: list[tuple[Pointer, Any]] = []
     stack: list[tuple[Pointer, Any]] = [((), data)]
     while stack:
         pointer, value = stack.pop()
-        yield pointer, value
+        found.append((pointer, value))
         if isinstance(value, dict):
             children = [((*pointer, k), v) for k, v in value.items()]
         elif isinstance(value, list):
@@ -26,11 +36,21 @@ def walk(data: Any) -> Iterator[tuple[Pointer, Any]]:
         else:
             continue
         stack.extend(reversed(children))
+    if len(_WALKS) >= _WALKS_KEPT:
+        del _WALKS[next(iter(_WALKS))]
+    _WALKS[id(data)] = (data, found)
+    return found
+
+
+# A submission has at most six YAML documents; the oldest walk is forgotten first.
+_WALKS_KEPT = 8
+_WALKS: dict[int, tuple[Any, list[tuple[Pointer, Any]]]] = {}
 
 
 PRIVATE_MARKS = ("x-oin-private", "x-oin-secret")
 
 
+@functools.lru_cache(maxsize=4096)
 def marked_at(schema_name: str, pointer: Pointer, marks: tuple[str, ...]) -> bool:
     """Whether the schema gives the field at ``pointer``, or a mapping or list around it, one
     of ``marks`` (such as ``x-oin-secret``)."""

@@ -188,7 +188,7 @@ def _word(text: str, start: int, end: int) -> tuple[int, str]:
 
 def mask(text: str, pattern: re.Pattern[str]) -> str:
     """``text`` with every match of ``pattern`` blanked out, offsets and line breaks kept."""
-    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    return pattern.sub(lambda m: "\n".join(" " * len(line) for line in m.group().split("\n")), text)
 
 
 def _formats_possible(text: str) -> tuple[bool, bool]:
@@ -218,6 +218,11 @@ OWN_FORMATS: tuple[
 )
 
 
+# Texts up to this long are remembered, up to this many of them (a few MB at most).
+MEMO_TEXT = 400
+MEMO_SIZE = 20_000
+
+
 class Scanner:
     """detect-secrets' plugins and the detectors that run them on a text. Each plugin is made
     the first time a text could match it, so linting clean text never imports detect-secrets
@@ -227,6 +232,8 @@ class Scanner:
         every = [marks for *_, marks in FORMAT_PLUGINS] + [own[2] for own in OWN_FORMATS]
         self.marks = {mark for marks in every for mark in marks}
         self._plugins: dict[str, Any] = {}
+        # One memo per scope, keyed by the text (an enum's hash is slow Python code).
+        self._memo: dict[Scope, dict[str, tuple[Hit, ...]]] = {scope: {} for scope in Scope}
 
     def _plugin(self, module: str, name: str) -> Any:
         if name not in self._plugins:
@@ -267,10 +274,25 @@ class Scanner:
 
         return heuristic
 
-    def scan(self, text: str, scope: Scope) -> list[Hit]:
-        """Every credential in ``text``, left to right; of overlapping finds, the first."""
+    def scan(self, text: str, scope: Scope) -> tuple[Hit, ...]:
+        """Every credential in ``text``, left to right; of overlapping finds, the first.
+
+        Short texts are remembered: the same comment, scope list or URL pattern recurs in
+        folder after folder (``oin-gitops new`` writes the comments), and a scan is pure.
+        """
         if scope is Scope.SKIP or len(text) < 8:
-            return []
+            return ()
+        if len(text) > MEMO_TEXT:
+            return self._scan(text, scope)
+        memo = self._memo[scope]
+        hits = memo.get(text)
+        if hits is None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            hits = memo[text] = self._scan(text, scope)
+        return hits
+
+    def _scan(self, text: str, scope: Scope) -> tuple[Hit, ...]:
         if "sealed:" in text:
             text = mask(text, SEALED)
         long_run, formats = _formats_possible(text)
@@ -286,7 +308,7 @@ class Scanner:
         for hit in sorted(hits, key=lambda h: h.start):
             if not kept or hit.start >= kept[-1].end:
                 kept.append(hit)
-        return kept
+        return tuple(kept)
 
     def _formats(self, text: str, lowered: str, long_run: bool) -> Iterator[Hit]:
         present = {mark for mark in self.marks if mark in lowered}

@@ -252,26 +252,33 @@ def saml_metadata_matches(submission: Submission) -> Iterator[Finding]:
                 yield Finding(submission.path(name), message, element.line, element.column)
 
 
-def _json_files(submission: Submission) -> Iterator[str]:
+def json_files(submission: Submission) -> Iterator[str]:
     """The ``evidence/*.json`` files among the first ``max_evidence_files`` evidence files."""
     for name in submission.readable_evidence:
         if name.lower().endswith(".json"):
             yield name
 
 
-def _load_json(submission: Submission, name: str) -> tuple[Any, Finding | None]:
+def json_text(submission: Submission, name: str) -> tuple[str | None, Finding | None]:
+    """The text of a JSON evidence file, or a finding saying why it cannot be read."""
     path = submission.path(name)
     try:
         size = submission.size(name)
         if size > EVIDENCE_LIMIT:
             message = f"the file is {size:,} bytes; JSON evidence may be at most {EVIDENCE_LIMIT:,}"
             return None, Finding(path, message)
-        text = submission.read(name).decode("utf-8-sig")
+        return submission.read(name).decode("utf-8-sig"), None
     except OSError as exc:
         return None, Finding(path, f"the file cannot be read: {exc.strerror or exc}")
     except UnicodeDecodeError:
         return None, Finding(path, "the file is not UTF-8 text, so it is not JSON")
-    return parse_json(path, text, "the file")
+
+
+def _load_json(submission: Submission, name: str) -> tuple[Any, Finding | None]:
+    text, problem = json_text(submission, name)
+    if text is None:
+        return None, problem
+    return parse_json(submission.path(name), text, "the file")
 
 
 def _report_problems(report: Any) -> Iterator[str]:
@@ -304,7 +311,7 @@ def evidence_json(submission: Submission) -> Iterator[Finding]:
     Fails: ``{"passed": 40, "failed": 2}`` ("the SCIM test report shows 2 of 42 tests failed"),
     or a ``.json`` file cut off in the middle (``{"passed": 4``).
     """
-    for name in _json_files(submission):
+    for name in json_files(submission):
         data, problem = _load_json(submission, name)
         if problem is not None:
             yield problem

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -199,29 +198,29 @@ class Expression:
     def attribute(self) -> bool:
         return self.pointer[0] == "attribute_statements"
 
-    @property
+    @functools.cached_property
     def code(self) -> str:
         return code(self.value, plain=self.attribute)
 
-    @property
+    @functools.cached_property
     def references(self) -> list[Reference]:
         return references(self.code)
 
-    @property
+    @functools.cached_property
     def variables(self) -> list[Reference]:
         return [ref for ref in self.references if ref.root in VARIABLE_ROOTS and not ref.call]
 
-    @property
+    @functools.cached_property
     def opener(self) -> str | None:
         """``${`` or ``{`` for the SAML and OIDC fields whose expressions are delimited."""
         return None if self.attribute else OPENERS.get(self.file)
 
-    @property
+    @functools.cached_property
     def syntax(self) -> list[str]:
         """Syntax problems of the value's expressions (see ``syntax_problems``)."""
         return syntax_problems(self.value, self.opener) if self.opener else []
 
-    @property
+    @functools.cached_property
     def bare(self) -> list[Bare]:
         """Names used without a prefix, once each, in a value whose expressions can be read."""
         if self.opener is None or self.syntax:
@@ -234,12 +233,12 @@ class Expression:
         }
         return list(found.values())
 
-    @property
+    @functools.cached_property
     def schema_accepts(self) -> bool:
         """Whether the value matches its field's schema pattern (else the schema reports it)."""
         return _schema_pattern(self.file, _schema_path(self.pointer)).search(self.value) is not None
 
-    @property
+    @functools.cached_property
     def is_expression(self) -> bool:
         """Whether the schema took the value as an expression rather than a static URL."""
         return "${" in self.value or bool(self.variables)
@@ -249,19 +248,30 @@ class Expression:
         return Finding(self.document.path, message, line, column)
 
 
-def expressions(submission: Submission, *, placeholders: bool = False) -> Iterator[Expression]:
-    """Every text value of an expression field; placeholders only when asked for."""
-    for file, fields in FIELDS.items():
-        document = submission.documents.get(file)
-        if document is None:
-            continue
-        for pattern, url in fields:
-            for pointer, value in _resolve(document.data, pattern):
-                # Longer values are the schema's maxLength error; never scan 64 KB of text.
-                if not isinstance(value, str) or len(value) > MAX_LENGTH:
-                    continue
-                if placeholders or not is_placeholder(value):
-                    yield Expression(document, file, pointer, value, url)
+def expressions(submission: Submission, *, placeholders: bool = False) -> list[Expression]:
+    """Every text value of an expression field; placeholders only when asked for.
+
+    The last submission's are remembered (a dozen rules read them in turn), so each value's
+    code, references and syntax are worked out once.
+    """
+    remembered = _REMEMBERED.get(id(submission))
+    if remembered is None or remembered[0] is not submission:
+        every = [
+            Expression(document, file, pointer, value, url)
+            for file, fields in FIELDS.items()
+            if (document := submission.documents.get(file)) is not None
+            for pattern, url in fields
+            for pointer, value in _resolve(document.data, pattern)
+            # Longer values are the schema's maxLength error; never scan 64 KB of text.
+            if isinstance(value, str) and len(value) <= MAX_LENGTH
+        ]
+        filled = [expression for expression in every if not is_placeholder(expression.value)]
+        _REMEMBERED.clear()
+        remembered = _REMEMBERED[id(submission)] = (submission, every, filled)
+    return remembered[1] if placeholders else remembered[2]
+
+
+_REMEMBERED: dict[int, tuple[Submission, list[Expression], list[Expression]]] = {}
 
 
 def _schema_path(pointer: tuple[str | int, ...]) -> tuple[str, ...]:

@@ -66,6 +66,8 @@ DATA_ERRORS = (OSError, ValueError, TypeError, SyntaxError, EOFError, struct.err
 # Raised by Image.open when the header claims more pixels than Pillow's bomb limit (the
 # warning, for the lower limit, is turned into an exception locally).
 BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+# The rounded-corner test judges a drawing at least this many pixels wide and high.
+MIN_SIDE = 24
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,10 @@ class Logo:
     animated: bool = False
     alpha: bool | None = None  # None: pixels not decoded
     clear: bool | None = None  # at least one fully transparent pixel
+    # Measured only with a transparent background (``clear``): the box (left, top, right,
+    # bottom) of the pixels at least half opaque, and whether its corners look rounded.
+    drawing: tuple[int, int, int, int] | None = None
+    rounded: bool = False
 
     @property
     def expected(self) -> str:
@@ -193,7 +199,45 @@ def _pixels(logo: Logo, image: Image.Image) -> Logo:
         rgba = image if image.mode == "RGBA" else image.convert("RGBA")
     except ValueError:
         return logo  # a mode Pillow cannot convert: say nothing about transparency
-    return replace(logo, alpha=True, clear=rgba.getchannel("A").getextrema()[0] == 0)
+    alpha = rgba.getchannel("A")
+    if alpha.getextrema()[0] != 0:
+        return replace(logo, alpha=True, clear=False)
+    return _drawing(replace(logo, alpha=True, clear=True), alpha)
+
+
+def _drawing(logo: Logo, alpha: Image.Image) -> Logo:
+    """The box of the drawing's pixels, those at least half opaque (a threshold and a box,
+    both in C), and the rounded-corner test, which reads 20 pixels of that box."""
+    solid = alpha.convert("1", dither=Image.Dither.NONE)  # alpha >= 128 becomes 255
+    box = solid.getbbox()
+    if box is None:
+        return logo
+    return replace(logo, drawing=box, rounded=_rounded(solid, box))
+
+
+def _rounded(solid: Image.Image, box: tuple[int, int, int, int]) -> bool:
+    """Whether each side of the box is opaque at a quarter, half and three quarters of its
+    length while its four corners (and the pixel diagonally inside each) are transparent: a
+    rounded tile, not a circle (transparent at a quarter), a hexagon (two sides touch the box
+    at one point) or a square with sharp corners."""
+    left, top, right, bottom = box[0], box[1], box[2] - 1, box[3] - 1
+    if min(right - left, bottom - top) < MIN_SIDE:
+        return False
+    pixels = solid.load()
+    assert pixels is not None
+    corners = (
+        (left, top, 1, 1),
+        (right, top, -1, 1),
+        (left, bottom, 1, -1),
+        (right, bottom, -1, -1),
+    )
+    if any(pixels[x, y] or pixels[x + dx, y + dy] for x, y, dx, dy in corners):
+        return False
+    sides = []
+    for k in (1, 2, 3):
+        x, y = left + (right - left) * k // 4, top + (bottom - top) * k // 4
+        sides += [pixels[x, top], pixels[x, bottom], pixels[left, y], pixels[right, y]]
+    return all(sides)
 
 
 def _magic(data: bytes) -> str | None:

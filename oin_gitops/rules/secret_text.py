@@ -198,6 +198,9 @@ class _Source:
 
     def text(self) -> str:
         if self._text is None:
+            document = self.submission.documents.get(self.name)
+            self._text = document.text if document is not None else ""
+        if not self._text:
             try:
                 self._text = decode(self.submission.read(self.name))
             except (OSError, YamlProblem):

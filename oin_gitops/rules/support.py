@@ -195,13 +195,18 @@ def contact_reserved_domain(submission: Submission) -> Iterator[Finding]:
     allowed = submission.config.allowed_reserved_domains
     for name, document in submission.documents.items():
         for pointer, value in walk(document.data):
-            if not isinstance(value, str) or is_placeholder(value):
+            if not isinstance(value, str) or not _may_hold_host(value) or is_placeholder(value):
                 continue
             if marked_at(FILE_SCHEMAS[name], pointer, ("x-oin-secret",)):
                 continue
             reason = _first_unreachable(value, pointer, allowed)
             if reason:
                 yield finding_at(document, pointer, _unreachable_message(pointer, value, reason))
+
+
+def _may_hold_host(value: str) -> bool:
+    """Whether ``HOSTS`` can match at all: each of its forms needs one of these marks."""
+    return "://" in value or "@" in value or "'." in value or '".' in value
 
 
 def _first_unreachable(value: str, pointer: Pointer, allowed: tuple[str, ...]) -> str | None:

@@ -2,7 +2,8 @@
 
 A Workflows connector's test suite is an export from the Workflows console: both a ``.flopack``
 and a ``.folder`` (the console's "Export folder" download) are the same JSON document, whose
-top-level ``type`` is ``flopack`` and whose ``data.flos`` holds the flows. Both are parsed here.
+top-level ``type`` is ``flopack`` and whose ``data.flos`` holds the flows. Both are parsed here:
+the one ``test_suite`` names, and any other such file in ``evidence/``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ API_SERVICE_FILE = "api-service.yaml"
 WIZARD_FILES = ("saml.yaml", "oidc.yaml", "scim.yaml")
 # Test suites larger than this are not read (exports of a folder of test flows are ~10-200 kB).
 MAX_TEST_SUITE_BYTES = 10_000_000
+SUITE_SUFFIXES = (".flopack", ".folder")
 
 
 def _test_suite(submission: Submission) -> str | None:
@@ -39,6 +41,18 @@ def _test_suite(submission: Submission) -> str | None:
         return None
     name = posixpath.normpath(value)
     return name if submission.entries.get(name) is Kind.FILE else None
+
+
+def _test_suites(submission: Submission) -> list[str]:
+    """The test suite ``test_suite`` names, then every other ``.flopack`` or ``.folder`` file
+    among the evidence files rules read: each is a flow export, checked alike."""
+    named = _test_suite(submission)
+    others = [
+        name
+        for name in submission.readable_evidence
+        if name.lower().endswith(SUITE_SUFFIXES) and name != named
+    ]
+    return [named, *others] if named else others
 
 
 def _load_suite(submission: Submission, name: str) -> tuple[Any, Finding | None]:
@@ -71,14 +85,15 @@ def _load_suite(submission: Submission, name: str) -> tuple[Any, Finding | None]
 )
 def workflows_test_suite_json(submission: Submission) -> Iterator[Finding]:
     """Okta's reviewers import the test suite into Workflows; a ``.flopack`` or ``.folder`` export
-    is JSON text, so an empty, truncated or hand-edited file cannot be imported. Test suites over
-    10,000,000 bytes are not read.
+    is JSON text, so an empty, truncated or hand-edited file cannot be imported. The file
+    ``test_suite`` names is checked, and so is every other ``.flopack`` or ``.folder`` file in
+    ``evidence/``. Test suites over 10,000,000 bytes are not read.
 
     Passes: ``evidence/tests.flopack`` as downloaded from the Workflows console.
-    Fails: an empty ``evidence/tests.flopack``, or one cut off in the middle (``{"type": "flo``).
+    Fails: an empty ``evidence/tests.flopack``, or one cut off in the middle (``{"type": "flo``),
+    named by ``test_suite`` or not.
     """
-    name = _test_suite(submission)
-    if name is not None:
+    for name in _test_suites(submission):
         _, problem = _load_suite(submission, name)
         if problem is not None:
             yield problem
@@ -95,15 +110,19 @@ def workflows_test_suite_json(submission: Submission) -> Iterator[Finding]:
 def workflows_test_suite_export(submission: Submission) -> Iterator[Finding]:
     """A Workflows export is a JSON object whose ``type`` is ``flopack`` and whose ``data.flos``
     holds the exported flows; other JSON (a flow run's output, a table) is not a test suite.
+    Checked for the file ``test_suite`` names and every other ``.flopack`` or ``.folder`` file in
+    ``evidence/``.
 
     Passes: ``{"type": "flopack", "version": "1.5.0", "data": {"flos": {"3f2a...": {...}}}}``.
     Fails: ``{"flows": []}``, or a ``flopack`` whose ``data.flos`` is empty.
     """
-    name = _test_suite(submission)
-    suite, problem = _load_suite(submission, name) if name else (None, None)
-    if name is None or problem is not None:
-        return
-    path = submission.path(name)
+    for name in _test_suites(submission):
+        suite, problem = _load_suite(submission, name)
+        if problem is None:
+            yield from _export_problems(submission.path(name), suite)
+
+
+def _export_problems(path: str, suite: Any) -> Iterator[Finding]:
     if not isinstance(suite, dict) or suite.get("type") != "flopack":
         yield Finding(
             path, 'the test suite is JSON but not a Workflows export (no "type": "flopack")'

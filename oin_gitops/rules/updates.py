@@ -93,6 +93,49 @@ def scim_basic_auth_kept(context: ChangeContext) -> Iterator[Finding]:
 
 
 @change_rule(
+    id="scim-import-migrated",
+    summary="An update of a migrated SCIM integration declares the group import Okta turns on.",
+    severity=Severity.WARNING,
+    guideline="SCIM-12",
+    help=(
+        "Make your SCIM server answer GET /Groups, add 'groups' to 'objects' with at least "
+        "'read' in 'group_operations', and test importing users and groups before you submit."
+    ),
+)
+def scim_import_migrated(context: ChangeContext) -> Iterator[Finding]:
+    """When a SCIM integration migrated into the OIN Wizard is updated, Okta turns on Import
+    Users and Import Groups, which it may not have offered: both must be supported and tested.
+    An integration is migrated when its published ``submission.yaml`` names
+    ``app.existing_oin_app`` (the app already in the OIN that the folder brought in). Import
+    Users is declared by ``read`` in ``user_operations``, which the schema requires; Import
+    Groups by ``groups`` in ``objects`` (with ``read`` in ``group_operations``), so an update
+    whose ``scim.yaml`` leaves ``groups`` out is warned.
+
+    Passes: an update of a migrated integration with ``objects: [users, groups]``, or any
+    update of an integration whose published version has no ``existing_oin_app``.
+    Fails: an update of a migrated integration with ``objects: [users]``.
+    """
+    for published, updated in updates(context):
+        document = updated.documents.get(SCIM)
+        objects = document.data.get("objects") if document is not None else None
+        migrated = published.app_field("existing_oin_app")
+        if document is None or SCIM not in published.documents or not isinstance(objects, list):
+            continue
+        if not isinstance(migrated, str) or not migrated or "groups" in objects:
+            continue
+        line, column = document.position(("objects",))
+        yield Finding(
+            document.path,
+            "'objects' does not list 'groups', but the published version names "
+            "'app.existing_oin_app': updating a migrated SCIM integration turns on Import Users "
+            "and Import Groups, so your SCIM server must support reading groups and importing "
+            "both must be tested",
+            line,
+            column,
+        )
+
+
+@change_rule(
     id="tenant-settings-count-kept",
     summary="A legacy integration with more than 8 tenant settings adds no new one.",
     guideline="VAR-03",
@@ -252,6 +295,7 @@ def test_account_renewed(context: ChangeContext) -> Iterator[Finding]:
 
 RULES: tuple[Rule, ...] = (
     scim_basic_auth_kept,
+    scim_import_migrated,
     tenant_settings_count_kept,
     tenant_setting_guarded,
     tenant_setting_renamed,

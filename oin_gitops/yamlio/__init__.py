@@ -59,7 +59,7 @@ def parse(data: bytes, path: str, *, careful: bool = False) -> Document | Diagno
                 1,
                 1,
             )
-        return Document(path, loaded, text.split("\n", 1)[0])
+        return Document(path, loaded, text.split("\n", 1)[0], text)
     except YamlProblem as problem:
         return Diagnostic(
             path=path,

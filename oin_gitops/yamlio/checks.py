@@ -177,14 +177,23 @@ def _check_node(event: Any, kind: str, stack: list[_Frame]) -> None:
         )
 
 
+# Every null, boolean, number and date starts with one of these (or is empty).
+_TYPED_START = frozenset("~nNtTfF+-.0123456789")
+_NUMERIC_START = frozenset("+-.0123456789")
+
+
 def _check_key(event: Any, plain: bool, frame: _Frame) -> None:
     value = event.value
-    if plain and (
-        _NULL.fullmatch(value)
-        or _BOOL.fullmatch(value)
-        or _INT.fullmatch(value)
-        or _FLOAT.fullmatch(value)
-        or _DATE.match(value)
+    if (
+        plain
+        and (not value or value[0] in _TYPED_START)
+        and (
+            _NULL.fullmatch(value)
+            or _BOOL.fullmatch(value)
+            or _INT.fullmatch(value)
+            or _FLOAT.fullmatch(value)
+            or _DATE.match(value)
+        )
     ):
         raise _problem(
             "yaml-key-type",
@@ -205,6 +214,8 @@ def _check_key(event: Any, plain: bool, frame: _Frame) -> None:
 
 def _check_plain_value(event: Any) -> None:
     value = event.value
+    if not value or value[0] not in _NUMERIC_START:
+        return  # neither a number nor a date
     digits = value.replace("_", "")
     too_large = False
     if _INT.fullmatch(value):

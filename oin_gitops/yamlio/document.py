@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 Pointer = Sequence[str | int]
@@ -16,6 +16,13 @@ class Document:
     path: str
     data: Any  # a mapping whose containers carry ``lc`` positions (ruamel or yamlio.fast)
     first_line: str = ""
+    # The decoded text, for rules that read what the data does not hold (comments, how a value
+    # is written). It stays in the process that parsed it: pickling leaves it out (a worker
+    # sends documents back without it), and a document without it reads as "".
+    text: str = field(default="", repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {key: value for key, value in self.__dict__.items() if key != "text"}
 
     def get(self, pointer: Pointer) -> Any:
         node: Any = self.data

@@ -62,8 +62,15 @@ class Sequence(list[Any]):
     lc: LineCol
 
 
+# ruamel's implicit resolvers for YAML 1.2, by the first character they can match; a plain
+# scalar starting with any other character is text (``resolve`` looks only there too).
+_IMPLICIT_STARTS = frozenset(_RESOLVER.versioned_resolver)
+
+
 def _scalar(value: str, cache: dict[str, Any]) -> Any:
     """A plain scalar resolved as ruamel.yaml resolves it (YAML 1.2 core, with timestamps)."""
+    if value and value[0] not in _IMPLICIT_STARTS and None not in _IMPLICIT_STARTS:
+        return value
     if value in cache:
         return cache[value]
     tag = str(_RESOLVER.resolve(ScalarNode, value, (True, False)))

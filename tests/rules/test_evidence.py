@@ -232,3 +232,46 @@ EVIDENCE_JSON = [
 @pytest.mark.parametrize(("files", "expected"), cases(EVIDENCE_JSON))
 def test_evidence_json(files: Files, expected: list[Found]) -> None:
     assert lint("evidence-json", files) == expected
+
+
+TESTER = E + "tester-results.json"
+
+
+def export_of(*tests: str) -> bytes:
+    """A Submission Tester export holding ``tests``, one JSON object per line from line 3."""
+    return ('{\n  "tests": [\n' + ",\n".join(f"    {t}" for t in tests) + "\n  ]\n}\n").encode()
+
+
+def passed(at: str, name: str = "SP-initiated sign-in") -> str:
+    return f'{{"name": "{name}", "required": true, "result": "passed", "time": "{at}"}}'
+
+
+TEST_RESULTS_RECENT = [
+    ("recent", {TESTER: export_of(passed("2030-06-14T12:00:00Z"))}, []),
+    ("exactly-48-hours", {TESTER: export_of(passed("2030-06-13T12:00:00Z"))}, []),
+    ("offset-and-status", {TESTER: export_of('{"name": "a", "status": "PASSED", "timestamp": "2030-06-15T13:30:00+02:00"}')}, []),
+    ("48-hours-and-a-minute", {TESTER: export_of(passed("2030-06-13T11:59:00Z"))}, [(TESTER, 3, 5, "the required test 'SP-initiated sign-in' passed at 2030-06-13 11:59 UTC, 48 hours ago; the OIN accepts results from the 48 hours before you submit, so run the tests again and export the results")]),
+    ("second-test", {TESTER: export_of(passed("2030-06-15T11:00:00Z"), '{"name": "b", "result": "failed"}')}, [(TESTER, 4, 5, "the required test 'b' failed; make it pass and export the results again")]),
+    ("optional-failure", {TESTER: export_of('{"name": "b", "required": false, "result": "failed", "time": "2030-06-01T00:00:00Z"}')}, []),
+    ("no-result", {TESTER: export_of(passed("2030-06-15T11:00:00Z"), '{"name": "b", "time": "2030-06-15T11:00:00Z"}')}, [(TESTER, 4, 5, "the required test 'b' has the result null, not passed, failed or skipped")]),
+    ("no-time-zone", {TESTER: export_of(passed("2030-06-15T11:00:00"))}, [(TESTER, 3, 5, "the required test 'SP-initiated sign-in' has the time '2030-06-15T11:00:00', not an ISO 8601 date and time with a UTC offset such as 2030-06-15T09:30:00Z")]),
+    ("no-time", {TESTER: export_of('{"result": "passed"}', passed("2030-06-15T11:00:00Z"))}, [(TESTER, 3, 5, "the required test tests[0] has the time null, not an ISO 8601 date and time with a UTC offset such as 2030-06-15T09:30:00Z")]),
+    ("no-time-anywhere-is-not-an-export", {TESTER: b'{"tests": [{"name": "SSO", "result": "failed"}]}'}, []),
+    ("not-an-object", {TESTER: export_of(passed("2030-06-15T11:00:00Z"), '"b"')}, [(TESTER, None, None, "tests[1] is 'b', not an object with a name, result and time")]),
+    ("bom-and-crlf", {TESTER: b"\xef\xbb\xbf" + export_of(passed("2030-06-01T00:00:00Z")).replace(b"\n", b"\r\n")}, [(TESTER, 3, 5, "the required test 'SP-initiated sign-in' passed at 2030-06-01 00:00 UTC, 348 hours ago; the OIN accepts results from the 48 hours before you submit, so run the tests again and export the results")]),
+    ("names-only-is-not-an-export", {TESTER: b'{"tests": ["a", "b"]}'}, []),
+    ("invalid-json-is-evidence-json-s", {TESTER: b'{"tests": [{"result": "failed", "time": "2030"}'}, []),
+    ("other-suffix", {E + "tester-results.txt": export_of('{"result": "failed", "time": "2030"}')}, []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("files", "expected"), cases(TEST_RESULTS_RECENT))
+def test_test_results_recent(files: Files, expected: list[Found]) -> None:
+    assert lint("test-results-recent", files) == expected
+
+
+def test_test_results_follow_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    files: Files = {TESTER: export_of(passed("2030-06-14T12:00:00Z"))}
+    monkeypatch.setattr(evidence_checks, "clock", lambda: NOW + DAY + datetime.timedelta(hours=1))
+    [(_, _, _, message)] = lint("test-results-recent", files)
+    assert message.startswith("the required test 'SP-initiated sign-in' passed at 2030-06-14")

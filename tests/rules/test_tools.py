@@ -112,7 +112,7 @@ def workflows(
             [(SUITE, None, None, "the test suite holds a number too long to read")],
         ),
         (
-            workflows("", "evidence/tests.folder", **{"evidence/tests.folder": "{oops"}),
+            workflows(None, "evidence/tests.folder", **{"evidence/tests.folder": "{oops"}),
             [
                 (
                     "submissions/acme-notes/evidence/tests.folder",
@@ -123,12 +123,38 @@ def workflows(
             ],
         ),
         (workflows(None), []),  # missing file: file-reference reports it
-        (workflows("", "TODO"), []),  # placeholder
+        (workflows(None, "TODO"), []),  # placeholder
         (
-            workflows("", "evidence/tests.json", **{"evidence/tests.json": ""}),
+            workflows(None, "evidence/tests.json", **{"evidence/tests.json": ""}),
             [],
-        ),  # the schema refuses the name
-        (workflows("", "evidence/../evidence/tests.flopack"), []),  # the schema refuses '..'
+        ),  # the schema refuses the name; evidence-json reads .json files
+        # The schema refuses '..', but the file is in evidence/, where every export is read.
+        (
+            workflows("", "evidence/../evidence/tests.flopack"),
+            [(SUITE, None, None, "the test suite file is empty")],
+        ),
+        (
+            workflows(FLOPACK, **{"evidence/older.flopack": '{"type": "flo'}),
+            [
+                (
+                    "submissions/acme-notes/evidence/older.flopack",
+                    1,
+                    10,
+                    "the test suite is not valid JSON: unterminated string starting at this position",
+                )
+            ],
+        ),
+        (
+            {"evidence/Tests.FOLDER": ""},
+            [
+                (
+                    "submissions/acme-notes/evidence/Tests.FOLDER",
+                    None,
+                    None,
+                    "the test suite file is empty",
+                )
+            ],
+        ),
     ],
     ids=[
         "export",
@@ -146,6 +172,8 @@ def workflows(
         "placeholder",
         "json-name",
         "dot-dot",
+        "unnamed-flopack",
+        "unnamed-folder-in-a-saml-folder",
     ],
 )
 def test_workflows_test_suite_json(
@@ -197,6 +225,13 @@ def test_workflows_test_suite_export(
     repo: ScratchRepo, suite: str, expected: list[tuple[object, ...]]
 ) -> None:
     assert rule_findings(repo, "workflows-test-suite-export", **workflows(suite)) == expected
+
+
+def test_every_export_in_evidence_is_checked_named_or_not(repo: ScratchRepo) -> None:
+    files = workflows(FLOPACK, **{"evidence/run-output.flopack": '{"flows": []}'})
+    assert rule_findings(repo, "workflows-test-suite-export", **files) == [
+        ("submissions/acme-notes/evidence/run-output.flopack", None, None, NOT_EXPORT)
+    ]
 
 
 UNKNOWN = "'scopes[{}]' '{}' is not a known Okta admin-management scope{}"

@@ -1,0 +1,163 @@
+"""The compiled schema check (``schemas.screen``) never accepts what the Python validator refuses.
+
+``schema_check.validate`` skips the Python validator when the compiled one says "valid", so a
+document the compiled one accepts and the Python one refuses would lose its schema errors. Both
+are run on every YAML file the project ships or tests with, and on many thousands of mutations of
+them (types swapped, keys dropped and added, text with newlines, non-ASCII digits and look-alike
+dates), and must agree.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from oin_gitops import schemas, yamlio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _documents() -> list[tuple[str, str, Any]]:
+    found = []
+    for path in sorted([*ROOT.glob("submissions/*/*.yaml"), *ROOT.glob("tests/**/*.yaml")]):
+        name = schemas.FILE_SCHEMAS.get(path.name)
+        if name is None:
+            continue
+        document = yamlio.parse(path.read_bytes(), str(path))
+        if isinstance(document, yamlio.Document):
+            found.append((path.relative_to(ROOT).as_posix(), name, document.data))
+    return found
+
+
+DOCUMENTS = _documents()
+
+
+def _verdicts(name: str, data: Any) -> tuple[bool, bool]:
+    screen = schemas.screen(name)
+    assert screen is not None, "jsonschema-rs is a dependency: the fast path must be there"
+    return screen(data), schemas.validator(name).is_valid(data)
+
+
+def test_both_validators_agree_on_every_shipped_and_tested_file() -> None:
+    assert len(DOCUMENTS) > 150
+    names = {name for _, name, _ in DOCUMENTS}
+    assert names == set(schemas.FILE_SCHEMAS.values())
+    disagreements = [path for path, name, data in DOCUMENTS if len(set(_verdicts(name, data))) != 1]
+    assert disagreements == []
+    refused = sum(not _verdicts(name, data)[1] for _, name, data in DOCUMENTS)
+    assert refused >= 5  # the schema's fail cases are among them
+
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "",
+            "https://acme.example/sso\n",
+            "acme-notes\n",
+            "٣٤",
+            "2024-02-30",
+            "2024-1-05",
+            "２０２４-01-05",
+            "ops@acme.example",
+            "ops@",
+            "@acme.example",
+            "Acme\u00a0Notes",
+            "sealed:v2:abc:AAAA",
+            "1.0",
+            "isvtest@okta.com",
+        ]
+    ),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _containers(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    children = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    for key, value in children:
+        found.extend(_containers(value, (*path, key)))
+    return found
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> tuple[str, Any]:
+    _, name, original = draw(st.sampled_from(DOCUMENTS))
+    data = copy.deepcopy(_plain(original))
+    for _ in range(draw(st.integers(1, 3))):
+        paths = _containers(data)
+        target = _at(data, draw(st.sampled_from(paths)))
+        if isinstance(target, dict) and target:
+            key = draw(st.sampled_from(sorted(target, key=str)))
+            action = draw(st.sampled_from(["replace", "drop", "add"]))
+            if action == "replace":
+                target[key] = draw(VALUES)
+            elif action == "drop":
+                del target[key]
+            else:
+                target[draw(st.text(max_size=12))] = draw(VALUES)
+        elif isinstance(target, list) and target:
+            index = draw(st.integers(0, len(target) - 1))
+            if draw(st.booleans()):
+                target[index] = draw(VALUES)
+            else:
+                target.append(copy.deepcopy(target[index]))
+    return name, data
+
+
+def _plain(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {key: _plain(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_plain(value) for value in data]
+    return data
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_the_compiled_check_never_accepts_what_the_python_validator_refuses(
+    case: tuple[str, Any],
+) -> None:
+    name, data = case
+    fast, careful = _verdicts(name, data)
+    assert careful or not fast, f"{name}: accepted by jsonschema-rs, refused by jsonschema"
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("2024-02-29", True), ("2023-02-29", False), ("2024-13-01", False), ("24-01-01", False)],
+)
+def test_dates_are_checked_by_both(value: str, valid: bool) -> None:
+    schema = {"type": "string", "format": "date"}
+    screen = __import__("jsonschema_rs").validator_for(schema, validate_formats=True)
+    careful = schemas.Draft202012Validator(
+        schema, format_checker=schemas.Draft202012Validator.FORMAT_CHECKER
+    )
+    assert (screen.is_valid(value), careful.is_valid(value)) == (valid, valid)
