@@ -8,29 +8,49 @@ adds more base submissions, one
 ``.oin-gitops.yaml`` with other settings). A fail case pins every diagnostic of the run in ``expected.txt``, one
 ``PATH[:LINE:COLUMN] RULE MESSAGE`` line each (PATH relative to the submission folder); a pass
 case must lint clean.
+
+An update case (for the rules comparing an update with its published version) also holds
+``published/``: files laid over the base submission the same way to make the published
+version, committed on ``main`` on the date in ``published-on.txt`` (default: ten days before
+``CASE_NOW``). The case's own files are then the update, linted as ``lint --changed-since
+main`` does (the change rules run, with the published version as the base).
 """
 
 from __future__ import annotations
 
 import datetime
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from oin_gitops import engine
+from oin_gitops.changes import changed_since, merge_base, published_in
+from oin_gitops.config import load_config
+from oin_gitops.diagnostics import Report
 from oin_gitops.rules import BY_ID, evidence_checks
+from oin_gitops.sources import DiskSource, GitSource
 from tests.conftest import ScratchRepo
 
 CASES_DIR = Path(__file__).parent / "cases"
 # Certificate dates in case folders are judged at this instant, not the time of the run, so
 # committed certificates never go stale (tests/fixtures/evidence/generate.py makes them).
 CASE_NOW = datetime.datetime(2030, 6, 15, 12, 0, tzinfo=datetime.UTC)
+PUBLISHED_ON = (CASE_NOW - datetime.timedelta(days=10)).isoformat()
 CASES = sorted(p for p in CASES_DIR.glob("*/*/*") if p.is_dir())
-META = {"expected.txt", "delete.txt", "also.txt", "about.txt"}
+META = {"expected.txt", "delete.txt", "also.txt", "about.txt", "published-on.txt"}
+PUBLISHED = "published"
+# Rules judging which folders a change touches, not a folder: tests/test_changes.py covers them.
+SCOPE_RULES = {"pr-one-submission", "pr-outside-submissions", "submission-removed"}
 
 
 def build(repo: ScratchRepo, case: Path) -> None:
     folder = repo.add_submission("acme-notes")
+    if (case / PUBLISHED).is_dir():
+        _overlay(case / PUBLISHED, folder)
+        _publish(repo, case)
     if (case / "also.txt").exists():
         for line in (case / "also.txt").read_text().splitlines():
             slug, _, name = line.partition(" ")
@@ -41,16 +61,62 @@ def build(repo: ScratchRepo, case: Path) -> None:
     for name in deleted:
         target = folder / name
         shutil.rmtree(target) if target.is_dir() else target.unlink()
+    _overlay(case, folder)
+
+
+def _overlay(case: Path, folder: Path) -> None:
     for path in sorted(case.rglob("*")):
         relative = path.relative_to(case)
-        if path.is_file() and relative.as_posix() not in META and relative.parts[0] != "repo":
+        if relative.parts[0] in ("repo", PUBLISHED) or relative.as_posix() in META:
+            continue
+        if path.is_file():
             (folder / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, folder / relative)
 
 
+def _git(repo: ScratchRepo, *args: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run(
+        ["git", "-C", str(repo.root), "-c", "user.name=t", "-c", "user.email=t@t.example", *args],
+        check=True,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _publish(repo: ScratchRepo, case: Path) -> None:
+    """Commit the published version on ``main``, dated, and start the update's branch."""
+    dated = case / "published-on.txt"
+    date = dated.read_text().strip() if dated.exists() else PUBLISHED_ON
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(
+        repo,
+        "commit",
+        "-qm",
+        "published",
+        env={"GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date},
+    )
+    _git(repo, "switch", "-qc", "update")
+
+
+def _lint(repo: ScratchRepo) -> Report:
+    if not (repo.root / ".git").is_dir():
+        return repo.lint()
+    source = DiskSource(repo.root)
+    commit = merge_base(repo.root, "main")
+    return engine.lint(
+        source,
+        load_config(source, frozenset(BY_ID)),
+        change=changed_since(repo.root, "main"),
+        base=GitSource(repo.root, commit),
+        published_at=published_in(repo.root, commit),
+        now=CASE_NOW,
+    )
+
+
 def render(repo: ScratchRepo) -> list[str]:
     lines = []
-    for d in repo.lint().diagnostics:
+    for d in _lint(repo).diagnostics:
         where = d.path.removeprefix("submissions/acme-notes/")
         if d.line is not None:
             where += f":{d.line}:{d.column}"
@@ -80,11 +146,10 @@ def test_case_folders_name_real_rules() -> None:
 def test_every_rule_with_a_check_has_pass_and_fail_cases() -> None:
     from oin_gitops.rules import RULES
 
-    # Change rules judge a git change, not a folder: tests/test_changes.py covers them.
     missing = [
         f"{rule.id}/{kind}"
         for rule in RULES
-        if rule.check is not None and rule.scope != "change"
+        if rule.check is not None and rule.id not in SCOPE_RULES
         for kind in ("pass", "fail")
         if not list((CASES_DIR / rule.id / kind).glob("*/"))
     ]
