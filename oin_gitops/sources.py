@@ -40,7 +40,12 @@ class Source(Protocol):
 
 
 def join(*parts: str) -> str:
-    return str(PurePosixPath(*[p for p in parts if p])) if any(parts) else ""
+    """The parts as one relative POSIX path, normalised as ``PurePosixPath`` normalises."""
+    kept = [part for part in parts if part]
+    joined = "/".join(kept)
+    if joined.startswith("/") or "//" in joined or "/./" in f"/{joined}/" or "/" in joined[-1:]:
+        return str(PurePosixPath(*kept))  # an absolute part, "." or doubled slashes: normalise
+    return joined  # already normal: the common case, without building a path object
 
 
 class DiskSource:
@@ -49,8 +54,9 @@ class DiskSource:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def _path(self, path: str) -> Path:
-        return self.root / path if path else self.root
+    def _path(self, path: str) -> str:
+        # Plain strings: a path object per file system call costs more than the call.
+        return os.path.join(self.root, path) if path else os.fspath(self.root)
 
     def kind(self, path: str) -> Kind:
         try:

@@ -78,3 +78,17 @@ def test_the_generated_benchmark_repository_lints_the_same_without_fast_paths(
     monkeypatch.setattr(logo_image, "REMEMBER", False)
     monkeypatch.setattr(schemas, "screen", lambda name: None)
     assert engine.lint(source, config) == quick
+
+
+def test_join_normalises_exactly_as_pure_posix_path() -> None:
+    import itertools
+    from pathlib import PurePosixPath
+
+    from oin_gitops.sources import join
+
+    atoms = ["", "a", ".", "..", "/", "a/", "/a", "a//b", "./a", "a/.", "b/./c", "//", ".a", "a."]
+    for count in (1, 2, 3):
+        for parts in itertools.product(atoms, repeat=count):
+            kept = [part for part in parts if part]
+            expected = str(PurePosixPath(*kept)) if kept else ""
+            assert join(*parts) == expected, parts
