@@ -6,12 +6,13 @@ A plain library call: it never prints, exits, reads the environment or touches t
 from __future__ import annotations
 
 import dataclasses
-import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from oin_gitops.changes import ChangeContext, ChangeSet
 from oin_gitops.config import Config
@@ -27,6 +28,25 @@ from oin_gitops.submission import (
     not_regular,
 )
 
+Work = Callable[[Submission, list[Diagnostic]], object]
+
+
+@dataclass(frozen=True)
+class Hook:
+    """Work on each linted folder, done where the folder was linted (a pool worker, or here).
+
+    ``work(submission, diagnostics)`` gets the loaded folder and its diagnostics as configured
+    (rules turned off are gone, severities changed) and returns a picklable result, which
+    ``take(slug, result)`` receives here, in folder order. The catalog build makes each app's
+    files this way instead of loading every folder a second time. With ``errors_only`` the
+    per-submission rules that cannot report an error here are not run (the report then holds
+    the errors and whatever else loading the folders found).
+    """
+
+    work: Work
+    take: Callable[[str, object], None]
+    errors_only: bool = False
+
 
 def discover(source: Source) -> tuple[list[str], list[Diagnostic]]:
     """The slugs of every folder in ``submissions/``, and diagnostics for anything else there."""
@@ -34,12 +54,13 @@ def discover(source: Source) -> tuple[list[str], list[Diagnostic]]:
         return [], []
     slugs: list[str] = []
     problems: list[Diagnostic] = []
-    for name in source.listdir(SUBMISSIONS):
-        path = join(SUBMISSIONS, name)
-        kind = source.kind(path)
+    # One listing with kinds: 10,000 folders are not asked about one by one.
+    for name, kind in source.entries(SUBMISSIONS).items():
         if kind is Kind.DIR:
             slugs.append(name)
-        elif kind is Kind.FILE:
+            continue
+        path = join(SUBMISSIONS, name)
+        if kind is Kind.FILE:
             problems.append(
                 Diagnostic(
                     path=path,
@@ -63,6 +84,7 @@ def lint(
     base: Source | None = None,
     published_at: Callable[[str], datetime | None] | None = None,
     now: datetime | None = None,
+    hook: Hook | None = None,
 ) -> Report:
     """Lint the given submission folders (all of them when ``slugs`` is None).
 
@@ -70,7 +92,7 @@ def lint(
     (the scope of a pull request, removed folders); with a ``base`` too (the tree the change is
     compared with), so do the rules comparing an update with its published version.
     ``published_at`` and ``now`` are passed to the change rules (see ``ChangeContext``).
-    ``progress(done, total)`` is called after each folder.
+    ``progress(done, total)`` is called after each folder; ``hook`` works on each (see ``Hook``).
     """
     all_slugs, problems = discover(source)
     if change is not None:
@@ -80,9 +102,17 @@ def lint(
     if chosen is not None:
         problems = [d for d in problems if d.path.split("/")[1] in chosen]
     submissions: list[Submission] = []
-    for done, (submission, found) in enumerate(_lint_folders(source, config, wanted), 1):
+    folders = _Folders(
+        source,
+        config,
+        _submission_rules(config, errors_only=hook is not None and hook.errors_only),
+        None if hook is None else hook.work,
+    )
+    for done, (submission, found, result) in enumerate(_lint_folders(folders, wanted), 1):
         submissions.append(submission)
         problems.extend(found)
+        if hook is not None:
+            hook.take(submission.slug, result)
         if progress is not None:
             progress(done, len(wanted))
     repository = Repository(source, config, submissions, all_slugs)
@@ -101,41 +131,130 @@ def lint(
 PARALLEL_MIN = 64
 
 
-def _lint_folder(source: Source, config: Config, slug: str) -> tuple[Submission, list[Diagnostic]]:
-    """Load one folder and run the per-submission rules on it."""
-    submission, problems = load_submission(source, slug, config)
-    problems.extend(_entry_problems(submission))
-    problems.extend(_run(RULES, "submission", submission))
-    return submission, problems
+def _submission_rules(config: Config, *, errors_only: bool) -> tuple[Rule, ...]:
+    return tuple(
+        rule
+        for rule in RULES
+        if rule.scope == "submission"
+        and (not errors_only or config.severity(rule.id, rule.severity) is Severity.ERROR)
+    )
 
 
-def _lint_folder_for_pool(
-    source: Source, config: Config, slug: str
-) -> tuple[Submission, list[Diagnostic]]:
-    """The same in a worker: only submission.yaml travels back (the repository rules read it)."""
-    submission, problems = _lint_folder(source, config, slug)
-    submission.documents = {k: v for k, v in submission.documents.items() if k == SUBMISSION_FILE}
-    return submission, problems
+@dataclass(frozen=True)
+class _Folders:
+    """What linting a folder takes: the source, the configuration, the per-submission rules
+    to run and the hook's work."""
+
+    source: Source
+    config: Config
+    rules: tuple[Rule, ...]
+    work: Work | None = None
+
+    def lint(self, slug: str) -> tuple[Submission, list[Diagnostic], object]:
+        """Load one folder, run the rules on it, and the hook's work."""
+        submission, problems = load_submission(self.source, slug, self.config)
+        problems.extend(_entry_problems(submission))
+        problems.extend(_run(self.rules, "submission", submission))
+        if self.work is None:
+            return submission, problems, None
+        return submission, problems, self.work(submission, list(_configured(problems, self.config)))
+
+
+# A pool worker's ``_Folders``: set once when the worker starts (a forked worker inherits it
+# as it is) instead of being pickled with every chunk of folders.
+_worker: _Folders | None = None
+
+
+def _start_worker(folders: _Folders) -> None:
+    global _worker
+    _worker = folders
+
+
+def _lint_folder_for_pool(slug: str) -> tuple[Submission, list[Diagnostic], object]:
+    """One folder in a worker: of it only what the repository rules read travels back."""
+    assert _worker is not None, "a pool worker starts with _start_worker"
+    submission, problems, result = _worker.lint(slug)
+    return _for_repository(submission), problems, result
 
 
 def _lint_folders(
-    source: Source, config: Config, slugs: list[str]
-) -> Iterator[tuple[Submission, list[Diagnostic]]]:
+    folders: _Folders, slugs: list[str]
+) -> Iterator[tuple[Submission, list[Diagnostic], object]]:
     """Every folder's results, in order; many folders on disk are spread over the cores."""
     workers = min(os.cpu_count() or 1, 8)
     parallel = (
         len(slugs) >= PARALLEL_MIN
         and workers > 1
-        and isinstance(source, DiskSource)
+        and isinstance(folders.source, DiskSource)
         and "fork" in multiprocessing.get_all_start_methods()
     )
     if not parallel:
-        yield from (_lint_folder(source, config, slug) for slug in slugs)
+        yield from (folders.lint(slug) for slug in slugs)
         return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        task = functools.partial(_lint_folder_for_pool, source, config)
-        yield from pool.map(task, slugs, chunksize=max(1, len(slugs) // (workers * 8)))
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(folders,),
+    ) as pool:
+        chunksize = max(1, len(slugs) // (workers * 8))
+        yield from pool.map(_lint_folder_for_pool, slugs, chunksize=chunksize)
+
+
+# What the repository rules compare across folders: each one's app name.
+_COMPARED = ("app", "name")
+
+
+def _for_repository(submission: Submission) -> Submission:
+    """The folder as the repository rules read it: submission.yaml cut down to ``app.name``,
+    with its positions. The whole documents of 10,000 folders would be most of the parent's
+    memory, and unpickling them most of its work."""
+    general = submission.general
+    documents = {}
+    if general is not None:
+        documents[SUBMISSION_FILE] = dataclasses.replace(
+            general, data=_kept(general.data, _COMPARED)
+        )
+    return dataclasses.replace(submission, documents=documents)
+
+
+def _kept(node: Any, pointer: tuple[str, ...]) -> Any:
+    """``node`` with only the keys along ``pointer`` (what is at its end whole)."""
+    if not pointer or not isinstance(node, dict):
+        return node
+    head, rest = pointer[0], pointer[1:]
+    kept = _Kept()
+    kept.lc = _Positions(node.lc, head if head in node else None)
+    if head in node:
+        kept[head] = _kept(node[head], rest)
+    return kept
+
+
+class _Kept(dict[str, Any]):
+    """A mapping cut down to one key, carrying positions like the parsers' containers."""
+
+    __slots__ = ("lc",)
+    lc: _Positions
+
+
+class _Positions:
+    """The positions ``Document.position`` reads (the parsers' ``lc`` protocol): the mapping's
+    own, and its one key's and value's."""
+
+    __slots__ = ("_key", "_value", "col", "line")
+
+    def __init__(self, lc: Any, key: str | None) -> None:
+        self.line, self.col = lc.line, lc.col
+        self._key = None if key is None else tuple(lc.key(key))
+        self._value = None if key is None else tuple(lc.value(key))
+
+    def key(self, key: str) -> tuple[int, int]:
+        assert self._key is not None
+        return self._key
+
+    def value(self, key: str) -> tuple[int, int]:
+        assert self._value is not None
+        return self._value
 
 
 def _entry_problems(submission: Submission) -> Iterator[Diagnostic]:

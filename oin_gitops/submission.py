@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oin_gitops import schema_check, yamlio
 from oin_gitops.config import Config
 from oin_gitops.diagnostics import Diagnostic, Severity
 from oin_gitops.schemas import FILE_SCHEMAS, PROTOCOL_FILES
-from oin_gitops.sources import Kind, Source, join
+from oin_gitops.sources import DiskSource, Kind, Source, join
+
+if TYPE_CHECKING:
+    from oin_gitops.names import Known
 
 SUBMISSIONS = "submissions"
 EVIDENCE = "evidence"
@@ -131,12 +134,11 @@ class Submission:
 def list_entries(source: Source, folder: str) -> dict[str, Kind]:
     """Entries of a submission folder and of its ``evidence/`` folder, never descending further."""
     entries: dict[str, Kind] = {}
-    for name in source.listdir(folder):
-        kind = source.kind(join(folder, name))
+    for name, kind in source.entries(folder).items():
         entries[name] = kind
         if name == EVIDENCE and kind is Kind.DIR:
-            for inner in source.listdir(join(folder, name)):
-                entries[join(name, inner)] = source.kind(join(folder, name, inner))
+            for inner, inner_kind in source.entries(join(folder, name)).items():
+                entries[join(name, inner)] = inner_kind
     return entries
 
 
@@ -164,34 +166,76 @@ def load_yaml(source: Source, path: str) -> yamlio.Document | Diagnostic:
     return data if isinstance(data, Diagnostic) else yamlio.parse(data, path)
 
 
+# A name or slug as the repository rules compare it: (text, normalised form, look-alike key).
+Row = Sequence[str]
+# The (slug, text) of the folders whose name (or slug) has a key: ``lookup(1, normalised)``,
+# ``lookup(2, look-alike key)``.
+Lookup = Callable[[int, str], list[tuple[str, str]]]
+
+
 @dataclass
 class Repository:
-    """The linted submissions and a lazy view of every other folder in ``submissions/``."""
+    """The linted submissions and a lazy view of every other folder in ``submissions/``.
+
+    The other folders' names come from the source's name index where it has one (a
+    ``DiskSource`` in a git work tree, see ``oin_gitops.names``), else from the folders."""
 
     source: Source
     config: Config
     submissions: list[Submission]
     slugs: list[str]
     _cache: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _known: Known | None = field(default=None, repr=False)
+    _asked: bool = field(default=False, repr=False)
 
-    def app_names(self) -> Iterator[tuple[str, str]]:
-        """(slug, app name) for every submission whose name can be read.
-
-        Folders that are not being linted are only scanned for ``app.name`` (see
-        ``app_name_in``), so checking one folder against thousands stays cheap.
-        """
+    def app_names(self) -> tuple[list[tuple[str, str]], Lookup | None]:
+        """Every usable app name in ``submissions/``: (slug, name) of the linted folders (from
+        their parsed submission.yaml) and of those the name index does not know (scanned for
+        ``app.name`` only, see ``app_name_of``); and the index's lookup for all the others."""
+        known = self._index()
         linted = {s.slug: s for s in self.submissions}
-        for slug in self.slugs:
-            name = linted[slug].app_field("name") if slug in linted else self._name(slug)
-            if isinstance(name, str) and not schema_check.is_placeholder(name):
-                yield slug, name
+        unread = known.unread if known else [slug for slug in self.slugs if slug not in linted]
+        names = [(slug, name) for slug in unread if (name := self._name(slug)) is not None]
+        names += [
+            (s.slug, name)
+            for s in linted.values()
+            if usable(name := s.app_field("name")) is not None
+        ]
+        return names, (known.names if known else None)
+
+    def slug_names(self) -> tuple[list[tuple[str, str]], Lookup | None]:
+        """Every folder's slug, as ``app_names`` gives names: (slug, slug) of the folders the
+        name index does not list, and its lookup for the others."""
+        known = self._index()
+        unlisted = known.unlisted if known else self.slugs
+        return [(slug, slug) for slug in unlisted], (known.slugs if known else None)
+
+    def _index(self) -> Known | None:
+        """What the source's name index knows (asked once for both repository rules)."""
+        if not self._asked:
+            index = self.source.names if isinstance(self.source, DiskSource) else None
+            linted = {s.slug for s in self.submissions}
+            self._known = index.known(self.slugs, linted) if index else None
+            self._asked = True
+        return self._known
 
     def _name(self, slug: str) -> str | None:
         if slug not in self._cache:
-            path = join(SUBMISSIONS, slug, SUBMISSION_FILE)
-            data = read_file(self.source, path, yamlio.MAX_BYTES)
-            self._cache[slug] = None if isinstance(data, Diagnostic) else app_name_in(data, path)
+            self._cache[slug] = app_name_of(self.source, join(SUBMISSIONS, slug, SUBMISSION_FILE))
         return self._cache[slug]
+
+
+def app_name_of(source: Source, path: str) -> str | None:
+    """The app name in the submission.yaml at ``path`` as the repository rules compare it:
+    read as a folder's files are read, scanned for ``app.name`` (``app_name_in``); None when
+    it cannot be read, is no text, or is a placeholder."""
+    data = read_file(source, path, yamlio.MAX_BYTES)
+    return None if isinstance(data, Diagnostic) else usable(app_name_in(data, path))
+
+
+def usable(name: object) -> str | None:
+    """``name`` if the repository rules compare it: a string that is not a placeholder."""
+    return name if isinstance(name, str) and not schema_check.is_placeholder(name) else None
 
 
 _APP_BLOCK = re.compile(rb"^app:[ ]*(?:#[^\n]*)?\n((?:[ ]+[^\n]*\n|[ ]*\n|#[^\n]*\n)*)", re.M)

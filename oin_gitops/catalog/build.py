@@ -1,43 +1,40 @@
 """Build the whole catalog from a repository's ``submissions/``, and write it atomically.
 
-``collect`` lints every submission and turns the lint-clean ones into files in memory (JSON,
-logos under content-hashed names, the site); ``write`` puts them in a temporary sibling of the
-output folder and swaps it in by renaming, so a failed build leaves the previous output exactly
-as it was. The same repository gives byte-identical files: no timestamps, everything sorted,
-dates only from git.
+``build`` lints every submission once, with ``apps.Maker`` as the lint's hook: each lint-clean
+app's files are made in the process that linted its folder (a pool worker) and written
+straight into a temporary sibling of the output folder, reused from the previous build when
+nothing they are made from changed. Then the index, the pages listing every app and the
+manifest are streamed into it, and it is swapped in by renaming, so a failed build leaves the
+previous output exactly as it was. The same repository gives byte-identical files, whether
+every app is made again or not: no timestamps, everything sorted, dates only from git.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from oin_gitops import engine
-from oin_gitops.catalog import site
+from oin_gitops.catalog import CatalogError, apps, manifest, site
 from oin_gitops.catalog.history import GitHistory
-from oin_gitops.catalog.public import app_record, summary
 from oin_gitops.config import Config, load_config
 from oin_gitops.diagnostics import Report, Severity
 from oin_gitops.reporters.markdown import slug_of
 from oin_gitops.rules import BY_ID
 from oin_gitops.sources import DiskSource
-from oin_gitops.submission import SUBMISSIONS, Submission, load_submission
+from oin_gitops.submission import SUBMISSIONS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = apps.SCHEMA_VERSION
 INDEX = "index.json"
 _BASE_URL = re.compile(r"(?:/|https?://[^/\s]+/)[^\s\"'<>\\]*")
-
-
-class CatalogError(Exception):
-    """The catalog cannot be built as asked (an unsafe output folder, a bad base URL)."""
 
 
 class InvalidSubmissions(Exception):
@@ -51,12 +48,13 @@ class InvalidSubmissions(Exception):
 
 @dataclass(frozen=True)
 class Catalog:
-    """The built catalog: its files by relative path, and what went into it."""
+    """What went into the built catalog: the apps published, those left out for their lint
+    errors, how many apps' files were reused from the previous build, and notices."""
 
-    files: dict[str, bytes]
     published: list[str]
     skipped: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    reused: int = 0
 
 
 def base_url_of(value: str | None, config: Config) -> str:
@@ -69,73 +67,77 @@ def base_url_of(value: str | None, config: Config) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def _json(value: Any) -> bytes:
-    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
 def _failing(report: Report) -> list[str]:
     """The submissions with lint errors."""
     slugs = {slug_of(d.path) for d in report.diagnostics if d.severity is Severity.ERROR}
     return sorted(slug for slug in slugs if slug in report.submissions)
 
 
-def _logo(submission: Submission) -> tuple[str, bytes]:
-    """The logo's published path, ``logos/<slug>-<12 hex of sha256>.<ext>``, and its bytes."""
-    name = submission.app_field("logo")
-    if not isinstance(name, str) or name not in submission.entries:
-        raise CatalogError(f"{submission.folder} has no logo file to publish")
-    data = submission.read(name)
-    digest = hashlib.sha256(data).hexdigest()[:12]
-    extension = name.rsplit(".", 1)[-1].lower()
-    return f"logos/{submission.slug}-{digest}.{extension}", data
+def _write_json(path: Path, value: Any) -> None:
+    """``apps.encode_json(value)`` written as it is encoded."""
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.writelines(json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(value))
+        handle.write("\n")
 
 
-def _records(
-    source: DiskSource, config: Config, slugs: list[str], history: GitHistory
-) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
-    """The published record of each of ``slugs``, sorted by name then slug, and the logos."""
-    records: list[dict[str, Any]] = []
-    logos: dict[str, bytes] = {}
-    for slug in slugs:
-        submission, _ = load_submission(source, slug, config)
-        logo_path, logo = _logo(submission)
-        logos[logo_path] = logo
-        records.append(app_record(submission, logo_path, history.of(slug)))
-    records.sort(key=lambda record: (str(record["name"]).casefold(), record["slug"]))
-    return records, logos
+def _made_by_lint(
+    source: DiskSource, config: Config, maker: apps.Maker
+) -> tuple[Report, dict[str, manifest.Made]]:
+    """Lint every submission, with ``maker`` making each lint-clean app's files. Only the
+    rules that can report an error run: the build reports nothing else."""
+    made: dict[str, manifest.Made] = {}
+
+    def take(slug: str, result: object) -> None:
+        if isinstance(result, manifest.Made):
+            made[slug] = result
+
+    for folder in apps.FOLDERS:
+        (maker.staging / folder).mkdir()
+    report = engine.lint(source, config, hook=engine.Hook(maker, take, errors_only=True))
+    return report, made
 
 
-def collect(root: Path, base_url: str | None = None, *, skip_invalid: bool = False) -> Catalog:
-    """Lint ``root``'s submissions and build the catalog in memory.
-
-    Any lint error raises ``InvalidSubmissions``; with ``skip_invalid`` the submissions with
-    errors are left out instead (and named in ``skipped``).
-    """
-    source = DiskSource(root)
-    config = load_config(source, frozenset(BY_ID))
-    base = base_url_of(base_url, config)
-    report = engine.lint(source, config)
-    failing = _failing(report)
-    if report.errors and not skip_invalid:
-        raise InvalidSubmissions(report, failing)
-    history = GitHistory(root)
-    slugs = [slug for slug in sorted(report.submissions) if slug not in failing]
-    records, files = _records(source, config, slugs, history)
+def _write_lists(
+    staging: Path, config: Config, base: str, history: GitHistory, made: list[manifest.Made]
+) -> list[str]:
+    """Write index.json and the pages that list every app; the slugs listed, in order."""
+    summaries = sorted(
+        (m.summary for m in made), key=lambda app: (str(app["name"]).casefold(), app["slug"])
+    )
     index = {
         "schema_version": SCHEMA_VERSION,
         "title": config.catalog_title,
         "base_url": base,
-        "apps": [summary(record) for record in records],
+        "apps": summaries,
     }
-    files[INDEX] = _json(index)
-    for record in records:
-        app_file = {"schema_version": SCHEMA_VERSION, "app": record}
-        files[f"apps/{record['slug']}.json"] = _json(app_file)
-    files.update(
-        site.render(site.Site(config.catalog_title, records, index, history.repository_url()))
-    )
-    notices = [history.notice] if history.notice else []
-    return Catalog(files, [record["slug"] for record in records], failing, notices)
+    _write_json(staging / INDEX, index)
+    site.write(site.Site(config.catalog_title, summaries, index, history.repository_url()), staging)
+    return [app["slug"] for app in summaries]
+
+
+def _fill(
+    staging: Path, root: Path, base_url: str | None, skip_invalid: bool, full: bool, out: Path
+) -> Catalog:
+    """Build the catalog of the repository at ``root`` into the empty folder ``staging``,
+    reusing what the previous build in ``out`` made unless ``full``."""
+    source = DiskSource(root)
+    config = load_config(source, frozenset(BY_ID))
+    base = base_url_of(base_url, config)
+    history = GitHistory(root).load()
+    settings = manifest.settings_digest(config.catalog_title, base)
+    previous = None if full else manifest.read(out, settings)
+    maker = apps.Maker(staging, config.catalog_title, settings, history, previous)
+    report, made = _made_by_lint(source, config, maker)
+    failing = _failing(report)
+    if report.errors and not skip_invalid:
+        raise InvalidSubmissions(report, failing)
+    for slug in failing:
+        if slug in made:
+            apps.remove(staging, made.pop(slug))
+    published = _write_lists(staging, config, base, history, list(made.values()))
+    manifest.write(staging, settings, {slug: m.entry for slug, m in made.items()})
+    reused = sum(1 for m in made.values() if m.reused)
+    return Catalog(published, failing, [history.notice] if history.notice else [], reused)
 
 
 def check_output(out: Path, root: Path) -> None:
@@ -154,16 +156,15 @@ def check_output(out: Path, root: Path) -> None:
         )
 
 
-def write(files: Mapping[str, bytes], out: Path) -> None:
-    """Write ``files`` into a temporary sibling of ``out``, then swap it in by renaming."""
+@contextmanager
+def _staging(out: Path) -> Iterator[Path]:
+    """A temporary sibling of ``out`` to build into, swapped in for ``out`` when the block
+    succeeds and removed when it fails."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=out.parent))
     try:
-        for relative in sorted(files):
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[relative])
+        yield staging
         os.chmod(staging, 0o755)
         _swap(staging, out)
     except BaseException:
@@ -188,10 +189,18 @@ def _swap(staging: Path, out: Path) -> None:
 
 
 def build(
-    root: Path, out: Path, base_url: str | None = None, *, skip_invalid: bool = False
+    root: Path,
+    out: Path,
+    base_url: str | None = None,
+    *,
+    skip_invalid: bool = False,
+    full: bool = False,
 ) -> Catalog:
-    """Build the catalog of the repository at ``root`` into the folder ``out``."""
+    """Build the catalog of the repository at ``root`` into the folder ``out``.
+
+    When ``out`` holds a previous build, the files of the apps that did not change are copied
+    from it (the output is the same either way); ``full`` makes every app's files again.
+    """
     check_output(out, root)
-    catalog = collect(root, base_url, skip_invalid=skip_invalid)
-    write(catalog.files, out)
-    return catalog
+    with _staging(out) as staging:
+        return _fill(staging, root, base_url, skip_invalid, full, out)

@@ -49,6 +49,13 @@ class GitHistory:
     def available(self) -> bool:
         return self.notice is None
 
+    def load(self) -> GitHistory:
+        """Read the whole history now: before the build's worker processes start, which then
+        share it instead of each running ``git log``."""
+        if self.available and self._index is None:
+            self._index = self._read_index()
+        return self
+
     def _git(self, *args: str) -> str | None:
         env = {**os.environ, "GIT_LITERAL_PATHSPECS": "1", "GIT_TERMINAL_PROMPT": "0"}
         try:
@@ -65,11 +72,9 @@ class GitHistory:
 
     def of(self, slug: str) -> History:
         """First and last commit dates of the folder, and how many commits changed it."""
-        if not self.available:
+        if not self.load().available:
             return UNKNOWN
-        if self._index is None:
-            self._index = self._read_index()
-        dates = self._index.get(slug)
+        dates = (self._index or {}).get(slug)
         if not dates:
             return UNKNOWN
         return History(first_published=dates[-1], last_updated=dates[0], versions=len(dates))

@@ -8,6 +8,7 @@ by default, and neither can a key the schema does not know.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -42,10 +43,50 @@ class History:
 
 def public_fields(data: Any, schema_name: str) -> dict[str, Any]:
     """The public part of ``data`` (a parsed file following schema ``schema_name``)."""
-    root = schemas.load(schema_name)
-    resolver = schemas.registry().resolver(base_uri=root["$id"])
-    kept = _walk(data, root, resolver)
+    kept = _walk(data, _root(schema_name))
     return kept if isinstance(kept, dict) else {}
+
+
+@functools.cache
+def _root(schema_name: str) -> _Node:
+    root = schemas.load(schema_name)
+    return _Node(root, schemas.registry().resolver(base_uri=root["$id"]))
+
+
+class _Node:
+    """A schema node with its ``$ref``s followed, and its children compiled on first use: a
+    build walks the same schema for every app, and resolving references is most of the cost."""
+
+    __slots__ = ("_items", "_properties", "_resolver", "_schema", "public")
+
+    def __init__(self, schema: Any, resolver: Any) -> None:
+        schema, resolver = _deref(schema, resolver)
+        self._schema, self._resolver = schema, resolver
+        self.public = (
+            isinstance(schema, dict)
+            and not any(schema.get(mark) for mark in PRIVATE_MARKS)
+            and schema.get("not") != {}  # a key the schema forbids is never published
+        )
+        self._properties: dict[str, _Node] | _Omit | None = _OMIT
+        self._items: _Node | _Omit | None = _OMIT
+
+    def properties(self) -> dict[str, _Node] | None:
+        """Each described property's node, in the schema's order; None when not described."""
+        if isinstance(self._properties, _Omit):
+            found = self._schema.get("properties")
+            self._properties = (
+                {key: _Node(sub, self._resolver) for key, sub in found.items()}
+                if isinstance(found, dict)
+                else None
+            )
+        return self._properties
+
+    def items(self) -> _Node | None:
+        """The node of every item; None when the schema does not describe them."""
+        if isinstance(self._items, _Omit):
+            found = self._schema.get("items")
+            self._items = _Node(found, self._resolver) if isinstance(found, dict) else None
+        return self._items
 
 
 def _deref(node: Any, resolver: Any) -> tuple[Any, Any]:
@@ -57,23 +98,20 @@ def _deref(node: Any, resolver: Any) -> tuple[Any, Any]:
     return node, resolver
 
 
-def _walk(value: Any, node: Any, resolver: Any) -> Any:
-    node, resolver = _deref(node, resolver)
-    if not isinstance(node, dict) or any(node.get(mark) for mark in PRIVATE_MARKS):
-        return _OMIT
-    if node.get("not") == {}:  # a key the schema forbids is never published
+def _walk(value: Any, node: _Node) -> Any:
+    if not node.public:
         return _OMIT
     if isinstance(value, Mapping):
-        properties = node.get("properties")
-        if not isinstance(properties, dict):
+        properties = node.properties()
+        if properties is None:
             return _OMIT
-        kept = {k: _walk(value[k], sub, resolver) for k, sub in properties.items() if k in value}
+        kept = {k: _walk(value[k], sub) for k, sub in properties.items() if k in value}
         return {key: item for key, item in kept.items() if item is not _OMIT}
     if isinstance(value, list):
-        items = node.get("items")
-        if not isinstance(items, dict):
+        items = node.items()
+        if items is None:
             return _OMIT
-        walked = [_walk(item, items, resolver) for item in value]
+        walked = [_walk(item, items) for item in value]
         return [item for item in walked if item is not _OMIT]
     return _scalar(value)
 

@@ -1,5 +1,8 @@
 """The static site: Jinja2 pages (autoescaped) and the stylesheet and script they load.
 
+An app's page depends on that app alone, so the build renders it where the app's folder is
+linted (``app_page``); ``write`` streams the pages that list every app, and the assets.
+
 Every link is relative, so the site works under any base path and from ``file://``; the home
 page carries the index data in a ``<script type="application/json">`` block (``tojson`` escapes
 ``<``, ``>``, ``&`` and ``'``, so no description can close it), because browsers refuse
@@ -11,9 +14,10 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -30,7 +34,8 @@ CSP = (
 
 @dataclass(frozen=True)
 class Site:
-    """What the pages show: the catalog's title, its apps (full records, sorted) and index."""
+    """What the pages listing every app show: the catalog's title, its apps (their summaries,
+    sorted) and index."""
 
     title: str
     apps: Sequence[Mapping[str, Any]]
@@ -44,6 +49,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("oin_gitops.catalog", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # the package's templates do not change during a build
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -70,32 +76,44 @@ def _protocol_options(apps: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]
     return [(protocol, counts[protocol]) for protocol in PROTOCOLS.values() if counts[protocol]]
 
 
-def _page(template: str, site: Site, root: str, **values: Any) -> bytes:
+def _values(template: str, title: str, root: str, **values: Any) -> dict[str, Any]:
+    return {"title": title, "root": root, "current": template.removesuffix(".html"), **values}
+
+
+def _chunks(template: str, title: str, root: str, **values: Any) -> Iterator[bytes]:
     page = environment().get_template(template)
-    current = template.removesuffix(".html")
-    text = page.render(title=site.title, root=root, site=site, current=current, **values)
-    return text.encode("utf-8")
+    for text in page.generate(_values(template, title, root, **values)):
+        yield text.encode("utf-8")
 
 
 def static_file(name: str) -> bytes:
     return resources.files("oin_gitops.catalog").joinpath("static", name).read_bytes()
 
 
-def render(site: Site) -> dict[str, bytes]:
-    """Every page and asset of the site, by path relative to the catalog's root."""
-    files = {
-        "index.html": _page(
+def app_page(title: str, app: Mapping[str, Any]) -> bytes:
+    """The page of one app (``apps/<slug>.html``) from its full record."""
+    page = environment().get_template("app.html")
+    return page.render(_values("app.html", title, "../", app=app)).encode("utf-8")
+
+
+def write(site: Site, out: Path) -> None:
+    """Write the pages listing every app, the about page and the assets into ``out``, each
+    page streamed as Jinja2 renders it."""
+    pages = {
+        "index.html": _chunks(
             "index.html",
-            site,
+            site.title,
             "",
+            site=site,
             use_case_options=_use_case_options(site.apps),
             protocol_options=_protocol_options(site.apps),
             data=site.index,
         ),
-        "about.html": _page("about.html", site, ""),
+        "about.html": _chunks("about.html", site.title, "", site=site),
     }
-    for app in site.apps:
-        files[f"apps/{app['slug']}.html"] = _page("app.html", site, "../", app=app)
+    for name, chunks in pages.items():
+        with (out / name).open("wb") as handle:
+            handle.writelines(chunks)
+    (out / "assets").mkdir(exist_ok=True)
     for name in STATIC:
-        files[f"assets/{name}"] = static_file(name)
-    return files
+        (out / "assets" / name).write_bytes(static_file(name))

@@ -6,27 +6,64 @@ configuration error, 3 internal error (``--traceback`` shows the details).
 
 from __future__ import annotations
 
+import importlib
 import sys
-import traceback
+from collections.abc import Iterator
+from typing import Any
 
 import click
 
 from oin_gitops import __version__
-from oin_gitops.cli import catalog as catalog_command
-from oin_gitops.cli import lint as lint_command
-from oin_gitops.cli import new as new_command
-from oin_gitops.cli import review as review_command
-from oin_gitops.cli import rules as rules_command
-from oin_gitops.cli import secrets as secrets_command
-from oin_gitops.cli import status as status_command
 from oin_gitops.cli.common import EXIT_INTERNAL, EXIT_USAGE
 from oin_gitops.config import ConfigError
 from oin_gitops.reporters.safe import printable
 from oin_gitops.reporters.text import render_diagnostic
 from oin_gitops.sources import SourceError
 
+# Every command, as "module:function" under oin_gitops.cli: a command's module is imported
+# only when it runs (or help lists it), so `lint` of one folder does not load the catalog
+# builder, the GitHub client or the sealing code.
+COMMANDS = {
+    "catalog": "catalog:catalog",
+    "keygen": "secrets:keygen",
+    "labels": "review:labels",
+    "lint": "lint:lint",
+    "new": "new:new",
+    "review": "review:review",
+    "rules": "rules:rules",
+    "seal": "secrets:seal",
+    "status": "status:status",
+    "unseal": "secrets:unseal",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyCommands(dict[str, click.Command]):
+    """The group's commands by name; each one's module is imported when it is looked up."""
+
+    def __missing__(self, name: str) -> click.Command:
+        if name not in COMMANDS:
+            raise KeyError(name)
+        module, _, function = COMMANDS[name].partition(":")
+        command: click.Command = getattr(
+            importlib.import_module(f"oin_gitops.cli.{module}"), function
+        )
+        self[name] = command
+        return command
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMANDS or super().__contains__(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted({*COMMANDS, *self.keys()}))
+
+    def __len__(self) -> int:
+        return len({*COMMANDS, *self.keys()})
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[name] if name in self else default  # noqa: SIM401 (dict.get skips __missing__)
+
+
+@click.group(commands=LazyCommands(), context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="oin-gitops")
 @click.option(
     "--traceback",
@@ -45,18 +82,6 @@ def cli(ctx: click.Context, show_traceback: bool) -> None:
       oin-gitops lint submissions/acme-notes --format json
     """
     ctx.obj = {"traceback": show_traceback}
-
-
-cli.add_command(lint_command.lint)
-cli.add_command(new_command.new)
-cli.add_command(rules_command.rules)
-cli.add_command(secrets_command.keygen)
-cli.add_command(secrets_command.seal)
-cli.add_command(secrets_command.unseal)
-cli.add_command(status_command.status)
-cli.add_command(review_command.review)
-cli.add_command(review_command.labels)
-cli.add_command(catalog_command.catalog)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -82,6 +107,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_USAGE)
     except Exception as exc:
         if show_traceback:
+            import traceback  # only here: it costs more to import than a folder to lint
+
             traceback.print_exc()
         click.echo(
             printable(f"oin-gitops: internal error: {type(exc).__name__}: {exc}") + "\n"

@@ -21,6 +21,7 @@ from oin_gitops.cli.common import (
 )
 from oin_gitops.config import Config, load_config
 from oin_gitops.diagnostics import Report
+from oin_gitops.names import NameIndex
 from oin_gitops.reporters import REPORTERS, markdown
 from oin_gitops.rules import BY_ID
 from oin_gitops.sources import DiskSource, GitSource
@@ -155,7 +156,8 @@ def lint(
     if changed_since and paths:
         raise click.UsageError("give PATH arguments or --changed-since, not both.")
     root, slugs = resolve_paths(paths)
-    source = DiskSource(root)
+    # Given folders: git starts looking for uncommitted work now, and answers while they lint.
+    source = DiskSource(root, NameIndex.at_head(root) if slugs is not None else None)
     config = _config(source, config_file)
     change = changed_since_or_none(root, changed_since, author)
     # Updates are compared with the merge base, the version the change started from.
@@ -163,6 +165,8 @@ def lint(
     base = GitSource(root, commit) if commit else None
     # When each updated folder was first published: one git log on the merge base per folder.
     published_at = published_in(root, commit) if commit else None
+    if change is not None and commit is not None:
+        source.names = NameIndex.at_merge_base(root, commit, change.slugs())
     with Progress(enabled=sys.stderr.isatty() and not actions.in_actions(os.environ)) as progress:
         report = engine.lint(
             source, config, slugs, change, progress.update, base=base, published_at=published_at
@@ -199,4 +203,13 @@ class Progress:
 
 
 def changed_since_or_none(root: Path, ref: str | None, author: str | None) -> ChangeSet | None:
-    return changed_since(root, ref, author) if ref else None
+    return changed_since(root, ref, author, worktree=not checked_out(root)) if ref else None
+
+
+def checked_out(root: Path) -> bool:
+    """Whether ``root`` is a GitHub Actions job's checkout (inside ``$GITHUB_WORKSPACE``): a
+    fresh checkout of a commit, with no uncommitted work to look for."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if not actions.in_actions(os.environ) or not workspace:
+        return False
+    return root.resolve().is_relative_to(Path(workspace).resolve())

@@ -2,54 +2,75 @@
 
 Two names (or slugs) collide when they are equal after ``normalise_name`` (NFKC, casefolded,
 letters and digits only) or when they look alike: equal ``lookalike_key``, built on the
-Unicode TS #39 confusables skeleton (see ``characters``).
+Unicode TS #39 confusables skeleton (see ``characters``). The folders that are not linted
+are compared through the repository's name index where it has one (``oin_gitops.names``),
+without reading them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 from oin_gitops.rules.base import Finding, repository_rule
 from oin_gitops.rules.characters import (
     describe,
     lookalike_characters,
-    lookalike_key,
+    many_name_keys,
     mixes_scripts,
+    name_keys,
     shown,
 )
-from oin_gitops.submission import Repository, normalise_name
+from oin_gitops.submission import Lookup, Repository, Row
+
+# Past this many lookups the names are indexed by key; below, scanning them costs less.
+SCANS = 8
 
 
-@dataclass
 class Taken:
-    """Who holds each name (slug → name), and the slugs by normalised form and look-alike key."""
+    """Who holds each name (or slug): the (slug, name) pairs given, and what ``lookup`` (the
+    repository's name index) finds for the folders it knows.
 
-    names: dict[str, str] = field(default_factory=dict)
-    same: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    alike: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    A pull request's folder asks twice, so the pairs are scanned; a full lint asks for every
+    folder, so they are indexed by key once ``SCANS`` lookups have been made."""
 
-    @classmethod
-    def of(cls, pairs: Iterable[tuple[str, str]]) -> Taken:
-        taken = cls()
-        for slug, name in pairs:
-            taken.names[slug] = name
-            taken.same[normalise_name(name)].append(slug)
-            taken.alike[lookalike_key(name)].append(slug)
-        return taken
+    def __init__(self, pairs: list[tuple[str, str]], lookup: Lookup | None = None) -> None:
+        keys = many_name_keys([name for _, name in pairs])
+        self.rows: dict[str, Row] = {
+            slug: (name, *key) for (slug, name), key in zip(pairs, keys, strict=True)
+        }
+        self._lookup = lookup
+        self._found: dict[str, str] = {}  # names the lookup found
+        self._lookups = 0
+        self._by_key: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
+
+    def name(self, slug: str) -> str:
+        return self.rows[slug][0] if slug in self.rows else self._found[slug]
 
     def clash(self, slug: str, name: str) -> tuple[str, bool] | None:
         """The first other slug whose name collides with ``name``, and whether it only looks
         alike (a plain duplicate is reported as such even when it also looks alike)."""
-        for table, key, only_alike in (
-            (self.same, normalise_name, False),
-            (self.alike, lookalike_key, True),
-        ):
-            others = [s for s in table.get(key(name), []) if s != slug]
+        for position, key in enumerate(name_keys(name), 1):
+            others = [s for s in self._holders(position, key) if s != slug]
             if others:
-                return others[0], only_alike
+                return min(others), position == 2
         return None
+
+    def _holders(self, position: int, key: str) -> list[str]:
+        self._lookups += 1
+        if self._by_key is None and self._lookups > SCANS:
+            self._by_key = (defaultdict(list), defaultdict(list))
+            for slug, (_, same, alike) in self.rows.items():
+                self._by_key[0][same].append(slug)
+                self._by_key[1][alike].append(slug)
+        if self._by_key is None:
+            holders = [slug for slug, row in self.rows.items() if row[position] == key]
+        else:
+            holders = list(self._by_key[position - 1].get(key, []))
+        for slug, name in self._lookup(position, key) if self._lookup else []:
+            self._found[slug] = name
+            holders.append(slug)
+        return holders
 
 
 def looks_like(name: str, other: str) -> str:
@@ -77,7 +98,7 @@ def duplicate_slug(repository: Repository) -> Iterator[Finding]:
 
     Passes: ``acme-notes`` beside ``acme-tasks``. Fails: ``acme-notes`` beside ``acmenotes``.
     """
-    taken = Taken.of((slug, slug) for slug in repository.slugs)
+    taken = Taken(*repository.slug_names())
     for submission in repository.submissions:
         clash = taken.clash(submission.slug, submission.slug)
         if clash is not None:
@@ -106,7 +127,7 @@ def duplicate_name(repository: Repository) -> Iterator[Finding]:
     Passes: "Acme Notes" beside "Acme Tasks". Fails: "Acme Notes" beside "ACME notes!", or
     "Acme Notes" beside "Acme Nоtes" with a Cyrillic о (U+043E).
     """
-    taken = Taken.of(repository.app_names())
+    taken = Taken(*repository.app_names())
     for submission in repository.submissions:
         general = submission.general
         name = submission.app_field("name")
@@ -117,7 +138,7 @@ def duplicate_name(repository: Repository) -> Iterator[Finding]:
             continue
         other, only_alike = clash
         if only_alike:
-            theirs = taken.names[other]
+            theirs = taken.name(other)
             message = (
                 f"the app name '{shown(name)}' looks like '{shown(theirs)}' of "
                 f"submissions/{other}{looks_like(name, theirs)}"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from oin_gitops.catalog import apps, site
 from oin_gitops.catalog import build as builder
-from oin_gitops.catalog import site
 from tests.catalog.conftest import built, errors, git, read_json, tree
 from tests.conftest import ScratchRepo
 
@@ -107,8 +107,9 @@ def test_the_same_input_gives_byte_identical_output(examples: Path, tmp_path: Pa
     first, second = tree(tmp_path / "one"), tree(tmp_path / "two")
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
-    # Per app its page, JSON and logo; then index.json, index.html, about.html and 3 assets.
-    assert len(first) == 4 * 3 + 6
+    # Per app its page, JSON and logo; then index.json, index.html, about.html, 3 assets and
+    # the build manifest.
+    assert len(first) == 4 * 3 + 7
     assert not re.search(rb"20[0-9]{2}-[0-9]{2}-[0-9]{2}T", b"".join(first.values()))
 
 
@@ -141,10 +142,10 @@ def test_an_exception_while_rendering_keeps_the_previous_output(
     built(examples, out)
     before = tree(out)
 
-    def explode(_: site.Site) -> dict[str, bytes]:
+    def explode(_: site.Site, __: Path) -> None:
         raise RuntimeError("template exploded")
 
-    monkeypatch.setattr(site, "render", explode)
+    monkeypatch.setattr(site, "write", explode)
     with pytest.raises(RuntimeError, match="template exploded"):
         built(examples, out)
     assert tree(out) == before
@@ -157,15 +158,15 @@ def test_a_disk_error_halfway_keeps_the_previous_output_and_cleans_up(
     built(examples, out)
     before = tree(out)
     written: list[Path] = []
-    real_write = Path.write_bytes
+    real_create = apps.create
 
-    def full_disk(path: Path, data: bytes) -> int:
+    def full_disk(path: Path, data: bytes) -> None:
         if len(written) == 5:
             raise OSError(28, "No space left on device")
         written.append(path)
-        return real_write(path, data)
+        real_create(path, data)
 
-    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    monkeypatch.setattr(apps, "create", full_disk)
     with pytest.raises(OSError, match="No space left"):
         built(examples, out)
     monkeypatch.undo()

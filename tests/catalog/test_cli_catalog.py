@@ -37,6 +37,22 @@ def test_build(run: Run, examples: Path, tmp_path: Path) -> None:
     assert (out / "index.html").is_file()
 
 
+def test_a_rebuild_reuses_the_previous_build_unless_full(
+    run: Run, examples: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    run("catalog", "build", "--out", str(out), cwd=examples)
+    before = tree(out)
+    code, stdout, _ = run("catalog", "build", "--out", str(out))
+    assert (code, stdout) == (
+        0,
+        f"Built the catalog of 4 apps into {out} (4 unchanged since the previous build).\n",
+    )
+    code, stdout, _ = run("catalog", "build", "--out", str(out), "--full")
+    assert (code, stdout) == (0, f"Built the catalog of 4 apps into {out}.\n")
+    assert tree(out) == before
+
+
 def test_build_fails_on_lint_errors_and_leaves_the_output(
     run: Run, examples: Path, tmp_path: Path
 ) -> None:
