@@ -10,8 +10,13 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from oin_gitops import engine
 from oin_gitops.catalog import apps, site
 from oin_gitops.catalog import build as builder
+from oin_gitops.config import load_config
+from oin_gitops.diagnostics import Severity
+from oin_gitops.rules import BY_ID
+from oin_gitops.sources import DiskSource
 from tests.catalog.conftest import built, errors, git, read_json, tree
 from tests.conftest import ScratchRepo
 
@@ -296,3 +301,34 @@ def test_an_empty_repository_builds_an_empty_catalog(repo: ScratchRepo, tmp_path
     index = read_json(tmp_path / "site/index.json")
     assert index["apps"] == [] and errors(index) == []
     assert ">0 integrations</p>" in (tmp_path / "site/index.html").read_text()
+
+
+def _vague_description(root: Path) -> None:
+    """SignalWatch's description no longer says what the Okta integration does: a warning."""
+    path = root / "submissions/signalwatch/submission.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("  description:"))
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("    "))
+    vague = "SignalWatch is the security analytics platform loved by security teams everywhere."
+    lines[start:end] = [f"  description: {vague}\n"]
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_the_build_runs_the_rules_that_can_fail_it(examples: Path, tmp_path: Path) -> None:
+    """A warning neither fails the build nor appears in its report; the same rule configured
+    as an error does both."""
+    _vague_description(examples)
+    (examples / "submissions/ledgerly/oidc.yaml").write_text("redirect_uris: [http://x]\n")
+    source = DiskSource(examples)
+    linted = engine.lint(source, load_config(source, frozenset(BY_ID)))
+    warned = {d.rule for d in linted.diagnostics if d.severity is Severity.WARNING}
+    assert "description-mentions-okta" in warned
+    with pytest.raises(builder.InvalidSubmissions) as failed:
+        built(examples, tmp_path / "site")
+    assert failed.value.slugs == ["ledgerly"]
+    assert {d.severity for d in failed.value.report.diagnostics} == {Severity.ERROR}
+    config = examples / ".oin-gitops.yaml"
+    config.write_text(config.read_text() + "rules:\n  description-mentions-okta: error\n")
+    with pytest.raises(builder.InvalidSubmissions) as failed:
+        built(examples, tmp_path / "site")
+    assert failed.value.slugs == ["ledgerly", "signalwatch"]
