@@ -4,7 +4,7 @@
 document the compiled one accepts and the Python one refuses would lose its schema errors. Both
 are run on every YAML file the project ships or tests with, and on many thousands of mutations of
 them (types swapped, keys dropped and added, text with newlines, non-ASCII digits and look-alike
-dates), and must agree.
+dates): the compiled one may refuse more (it then costs time, not an error), never accept more.
 """
 
 from __future__ import annotations
@@ -38,17 +38,19 @@ DOCUMENTS = _documents()
 
 
 def _verdicts(name: str, data: Any) -> tuple[bool, bool]:
-    screen = schemas.screen(name)
-    assert screen is not None, "jsonschema-rs is a dependency: the fast path must be there"
-    return screen(data), schemas.validator(name).is_valid(data)
+    assert schemas.screen(name) is not None, "jsonschema-rs is a dependency: it must be there"
+    return schemas.screened_valid(name, data), schemas.validator(name).is_valid(data)
 
 
-def test_both_validators_agree_on_every_shipped_and_tested_file() -> None:
+def test_the_validators_agree_on_every_shipped_and_tested_file() -> None:
     assert len(DOCUMENTS) > 150
     names = {name for _, name, _ in DOCUMENTS}
     assert names == set(schemas.FILE_SCHEMAS.values())
-    disagreements = [path for path, name, data in DOCUMENTS if len(set(_verdicts(name, data))) != 1]
-    assert disagreements == []
+    verdicts = {path: _verdicts(name, data) for path, name, data in DOCUMENTS}
+    assert [path for path, (fast, careful) in verdicts.items() if fast and not careful] == []
+    # The screen decides the common case: it accepts nearly every valid file.
+    valid = [fast for fast, careful in verdicts.values() if careful]
+    assert sum(valid) >= 0.9 * len(valid)
     refused = sum(not _verdicts(name, data)[1] for _, name, data in DOCUMENTS)
     assert refused >= 5  # the schema's fail cases are among them
 
@@ -75,6 +77,12 @@ SCALARS = st.one_of(
             "sealed:v2:abc:AAAA",
             "1.0",
             "isvtest@okta.com",
+            "\x1f",
+            "a\x1cb",
+            "\x85",
+            "\u3000",
+            "\u00e9app.x",
+            "\ufeff",
         ]
     ),
 )
@@ -148,6 +156,18 @@ def test_the_compiled_check_never_accepts_what_the_python_validator_refuses(
     name, data = case
     fast, careful = _verdicts(name, data)
     assert careful or not fast, f"{name}: accepted by jsonschema-rs, refused by jsonschema"
+
+
+def test_a_value_outside_printable_ascii_goes_to_the_python_validator() -> None:
+    # Found by the property test: Python's \s matches U+001F (and U+0085), jsonschema-rs's
+    # does not, so jsonschema-rs alone accepted a value Python's pattern refuses.
+    data = {"acs_url": "https://acme.example/acs", "audience": "\x1f"}
+    assert (
+        __import__("jsonschema_rs")
+        .validator_for({"properties": {"audience": {"pattern": "^\\S+$"}}})
+        .is_valid(data)
+    )
+    assert not schemas.screened_valid("saml", data)
 
 
 @pytest.mark.parametrize(
