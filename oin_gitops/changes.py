@@ -12,14 +12,13 @@ file on disk and is reported, never a crash.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from oin_gitops.config import Config
-from oin_gitops.sources import Kind, Source, SourceError, join
+from oin_gitops.sources import Kind, Source, SourceError, finish_git, join, run_git, start_git
 from oin_gitops.submission import SUBMISSION_FILE, SUBMISSIONS
 
 
@@ -100,26 +99,7 @@ def slug_of(path: str) -> str | None:
 
 def _git(repo: Path, *args: str) -> str:
     """git's output, its file names decoded as the file system decodes them."""
-    return _finish(_start(repo, *args), args[0])
-
-
-def _start(repo: Path, *args: str) -> subprocess.Popen[bytes]:
-    try:
-        return subprocess.Popen(
-            ["git", "-C", str(repo), *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-    except FileNotFoundError as exc:
-        raise SourceError("git is not installed") from exc
-
-
-def _finish(process: subprocess.Popen[bytes], what: str) -> str:
-    output, errors = process.communicate()
-    if process.returncode != 0:
-        raise SourceError(f"git {what} failed: {errors.decode(errors='replace').strip()}")
-    return os.fsdecode(output)
+    return os.fsdecode(run_git(repo, *args))
 
 
 def parse_name_status(output: str) -> list[Changed]:
@@ -169,12 +149,12 @@ def changed_since(
         diff = _git(repo, "diff-tree", "-r", "-z", "--name-status", "-M", base, "HEAD", "--")
         return ChangeSet(tuple(parse_name_status(diff)), author)
     # Both look at every file of the work tree: they run at once, on two cores where there are.
-    diff = _start(repo, "diff", "--name-status", "-z", "-M", "--merge-base", ref, "--")
-    untracked = _start(repo, "ls-files", "-z", "--others", "--exclude-standard")
+    diff = start_git(repo, "diff", "--name-status", "-z", "-M", "--merge-base", ref, "--")
+    untracked = start_git(repo, "ls-files", "-z", "--others", "--exclude-standard")
     try:
-        files = parse_name_status(_finish(diff, "diff"))
+        files = parse_name_status(os.fsdecode(finish_git(diff, "diff")))
     finally:
-        listed = _finish(untracked, "ls-files")
+        listed = os.fsdecode(finish_git(untracked, "ls-files"))
     files += [Changed("A", path) for path in listed.split("\0") if path]
     return ChangeSet(tuple(files), author)
 

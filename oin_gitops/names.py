@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import functools
 import os
-import subprocess
 import weakref
 from collections.abc import Callable, Collection, Iterable, Sequence, Set
 from dataclasses import dataclass
@@ -38,7 +37,15 @@ from pathlib import Path
 from oin_gitops import yamlio
 from oin_gitops.name_snapshots import Snapshot, Store, Stored, derivation
 from oin_gitops.rules.characters import many_name_keys
-from oin_gitops.sources import DiskSource, GitSource, SourceError, join
+from oin_gitops.sources import (
+    DiskSource,
+    GitSource,
+    SourceError,
+    finish_git,
+    join,
+    run_git,
+    start_git,
+)
 from oin_gitops.submission import (
     SUBMISSION_FILE,
     SUBMISSIONS,
@@ -84,9 +91,11 @@ class NameIndex:
         self.differ = differ
         # Where the snapshots are kept, and the tree: asked at once, read when needed.
         # ./ : the path is the work tree's, which may be a folder of a larger repository.
-        where = _start(repo, "rev-parse", "--git-common-dir", f"{commit}:./submissions")
+        where = start_git(repo, "rev-parse", "--git-common-dir", f"{commit}:./submissions")
         weakref.finalize(self, where.communicate)
-        self._where = functools.cache(lambda: _finish(where).decode().split("\n")[:2])
+        self._where = functools.cache(
+            lambda: finish_git(where, "rev-parse").decode().split("\n")[:2]
+        )
 
     @classmethod
     def at_merge_base(cls, repo: Path, commit: str, changed: Iterable[str]) -> NameIndex | None:
@@ -103,10 +112,12 @@ class NameIndex:
         HEAD's in the work tree. git is asked at once and answers while the folders are linted."""
         pattern = join(SUBMISSIONS, "*", SUBMISSION_FILE)
         try:
-            process = _start(
+            process = start_git(
                 repo, "diff-index", "--relative", "--name-only", "-z", "HEAD", "--", pattern
             )
-            index = cls(repo, "HEAD", functools.cache(lambda: _slugs_in(_finish(process))))
+            index = cls(
+                repo, "HEAD", functools.cache(lambda: _slugs_in(finish_git(process, "diff-index")))
+            )
         except SourceError:
             return None
         weakref.finalize(index, process.communicate)  # never left running if nobody asks
@@ -149,7 +160,7 @@ class NameIndex:
             return self._rows(tree, None, Snapshot())
         old_tree, old = previous
         snapshot = old.snapshot()
-        diff = _git(self.repo, "diff-tree", "-r", "-z", "--name-only", old_tree, tree)
+        diff = run_git(self.repo, "diff-tree", "-r", "-z", "--name-only", old_tree, tree)
         touched = {path.split("/", 1)[0] for path in os.fsdecode(diff).split("\0") if path}
         for slug in touched:
             snapshot.names.pop(slug, None)
@@ -192,7 +203,7 @@ class NameIndex:
         if only is not None and not only:
             return {}
         paths = [] if only is None or len(only) > LIST_ALL else ["--", *sorted(only)]
-        output = _git(self.repo, "--literal-pathspecs", "ls-tree", "-r", "-z", tree, *paths)
+        output = run_git(self.repo, "--literal-pathspecs", "ls-tree", "-r", "-z", tree, *paths)
         tracked: dict[str, bool] = {}
         for record in output.split(b"\0"):
             meta, _, path = record.partition(b"\t")
@@ -213,27 +224,3 @@ def _slugs_in(output: bytes) -> set[str]:
     """The folders of the ``submissions/<slug>/...`` paths git listed."""
     paths = os.fsdecode(output).split("\0")
     return {path.split("/")[1] for path in paths if path.count("/") >= 2}
-
-
-def _git(repo: Path, *args: str) -> bytes:
-    return _finish(_start(repo, *args))
-
-
-def _start(repo: Path, *args: str) -> subprocess.Popen[bytes]:
-    try:
-        return subprocess.Popen(
-            ["git", "-C", str(repo), *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-    except OSError as exc:
-        raise SourceError("git cannot be run") from exc
-
-
-def _finish(process: subprocess.Popen[bytes]) -> bytes:
-    output, errors = process.communicate()
-    if process.returncode != 0:
-        detail = errors.decode(errors="replace").strip()
-        raise SourceError(f"git failed: {detail}")
-    return output

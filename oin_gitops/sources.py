@@ -56,6 +56,31 @@ def join(*parts: str) -> str:
     return joined  # already normal: the common case, without building a path object
 
 
+def start_git(repo: Path, *args: str) -> subprocess.Popen[bytes]:
+    """A git command running in ``repo``; ``finish_git`` waits for its output."""
+    try:
+        return subprocess.Popen(
+            ["git", "-C", str(repo), *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    except OSError as exc:
+        raise SourceError("git is not installed or cannot be run") from exc
+
+
+def finish_git(process: subprocess.Popen[bytes], what: str) -> bytes:
+    """The output of a git command, or ``SourceError`` naming it (``what``) and git's reason."""
+    output, errors = process.communicate()
+    if process.returncode != 0:
+        raise SourceError(f"git {what} failed: {errors.decode(errors='replace').strip()}")
+    return output
+
+
+def run_git(repo: Path, *args: str) -> bytes:
+    return finish_git(start_git(repo, *args), args[0])
+
+
 class DiskSource:
     """Files in a folder on disk, read without following symlinks.
 
@@ -232,16 +257,7 @@ class GitSource(IndexedSource):
         self._cat: _CatFile | None = None
 
     def _git(self, *args: str) -> bytes:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(self.repo), *args], capture_output=True, check=True
-            )
-        except subprocess.CalledProcessError as exc:
-            detail = exc.stderr.decode(errors="replace").strip()
-            raise SourceError(f"git {args[0]} failed: {detail}") from exc
-        except FileNotFoundError as exc:
-            raise SourceError("git is not installed") from exc
-        return done.stdout
+        return run_git(self.repo, *args)
 
     def kind(self, path: str) -> Kind:
         if self._blobs is not None:
