@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -16,6 +18,28 @@ from oin_gitops.rules import BY_ID
 from oin_gitops.sources import DiskSource
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def git(root: Path, *args: str, date: str | None = None) -> str:
+    """Run git in ``root`` with a fixed identity, ignoring the machine's git configuration;
+    ``date`` dates the commit (author and committer)."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Catalog Test",
+        "GIT_AUTHOR_EMAIL": "catalog-test@acme.example",
+        "GIT_COMMITTER_NAME": "Catalog Test",
+        "GIT_COMMITTER_EMAIL": "catalog-test@acme.example",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    if date is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
 # The tests' own key pair (never the repository's): the private half is test data.
 KEYS = Path(__file__).resolve().parent / "keys"
 TEST_PUBLIC_KEY = (KEYS / "test-public-key.txt").read_text().strip()

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from oin_gitops.cli import actions, main
-from tests.conftest import SAML_YAML, ScratchRepo
-from tests.test_changes import git
+from tests.conftest import SAML_YAML, ScratchRepo, git
 
 
 @pytest.fixture

@@ -19,9 +19,7 @@ main`` does (the change rules run, with the published version as the base).
 from __future__ import annotations
 
 import datetime
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -32,7 +30,7 @@ from oin_gitops.config import load_config
 from oin_gitops.diagnostics import Report
 from oin_gitops.rules import BY_ID, evidence_checks
 from oin_gitops.sources import DiskSource, GitSource
-from tests.conftest import ScratchRepo
+from tests.conftest import ScratchRepo, git
 
 CASES_DIR = Path(__file__).parent / "cases"
 # Certificate dates in case folders are judged at this instant, not the time of the run, so
@@ -74,29 +72,14 @@ def _overlay(case: Path, folder: Path) -> None:
             shutil.copyfile(path, folder / relative)
 
 
-def _git(repo: ScratchRepo, *args: str, env: dict[str, str] | None = None) -> None:
-    subprocess.run(
-        ["git", "-C", str(repo.root), "-c", "user.name=t", "-c", "user.email=t@t.example", *args],
-        check=True,
-        capture_output=True,
-        env={**os.environ, **(env or {})},
-    )
-
-
 def _publish(repo: ScratchRepo, case: Path) -> None:
     """Commit the published version on ``main``, dated, and start the update's branch."""
     dated = case / "published-on.txt"
     date = dated.read_text().strip() if dated.exists() else PUBLISHED_ON
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(
-        repo,
-        "commit",
-        "-qm",
-        "published",
-        env={"GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date},
-    )
-    _git(repo, "switch", "-qc", "update")
+    git(repo.root, "init", "-q", "-b", "main")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-qm", "published", date=date)
+    git(repo.root, "switch", "-qc", "update")
 
 
 def _lint(repo: ScratchRepo) -> Report:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,17 +24,7 @@ from oin_gitops.cli import cli
 from oin_gitops.config import load_config
 from oin_gitops.rules import BY_ID
 from oin_gitops.sources import DiskSource, GitSource, SourceError
-from tests.conftest import SAML_YAML, SEALED, SUBMISSION_YAML, ScratchRepo, brief, seal_for
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t.example", *args],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
+from tests.conftest import SAML_YAML, SEALED, SUBMISSION_YAML, ScratchRepo, brief, git, seal_for
 
 
 @pytest.fixture
@@ -511,16 +500,13 @@ RENEWED = (
 )
 
 
-def published_on(repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch, date: str) -> ScratchRepo:
+def published_on(repo: ScratchRepo, date: str) -> ScratchRepo:
     """``history``, its base commit (which adds every folder) made on ``date``."""
     for slug, name in (("acme-notes", "Acme Notes"), ("beta-app", "Beta App")):
         repo.add_submission(slug, name=name)
     git(repo.root, "init", "-q", "-b", "main")
     git(repo.root, "add", "-A")
-    with monkeypatch.context() as dated:
-        dated.setenv("GIT_COMMITTER_DATE", date)
-        dated.setenv("GIT_AUTHOR_DATE", date)
-        git(repo.root, "commit", "-qm", "base")
+    git(repo.root, "commit", "-qm", "base", date=date)
     git(repo.root, "commit", "-q", "--allow-empty", "-m", "later, undated")
     git(repo.root, "switch", "-qc", "change")
     return repo
@@ -543,7 +529,7 @@ def lint_dated(repo: ScratchRepo):
 def test_first_added_is_the_oldest_commit_adding_submission_yaml(
     repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    published_on(repo, monkeypatch, OLD)
+    published_on(repo, OLD)
     edit(repo, GENERAL, "name: Acme Notes", "name: Acme Notes Pro")
     head = git(repo.root, "rev-parse", "HEAD").strip()
     assert first_added(repo.root, head, "acme-notes") == datetime.fromisoformat(OLD)
@@ -553,7 +539,7 @@ def test_first_added_is_the_oldest_commit_adding_submission_yaml(
 def test_an_old_test_account_kept_by_an_update_is_a_warning(
     repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    published_on(repo, monkeypatch, OLD)
+    published_on(repo, OLD)
     edit(repo, GENERAL, "name: Acme Notes", "name: Acme Notes Pro")
     report = lint_dated(repo)
     assert of_rules(report, "test-account-renewed") == [RENEWED]
@@ -566,7 +552,7 @@ def test_an_old_test_account_kept_by_an_update_is_a_warning(
 def test_the_cli_asks_git_when_the_folder_was_published(
     repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    published_on(repo, monkeypatch, OLD)
+    published_on(repo, OLD)
     edit(repo, GENERAL, "name: Acme Notes", "name: Acme Notes Pro")
     _, out = lint_cli(repo, monkeypatch, "--format", "json")
     assert "test-account-renewed" in out
@@ -575,7 +561,7 @@ def test_the_cli_asks_git_when_the_folder_was_published(
 def test_a_resealed_password_renews_the_test_account(
     repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    published_on(repo, monkeypatch, OLD)
+    published_on(repo, OLD)
     edit(repo, GENERAL, SEALED, seal_for("test-password-2 (made up, long enough to fit any slug)"))
     assert of_rules(lint_dated(repo), *UPDATE_RULES) == []
 
@@ -583,7 +569,7 @@ def test_a_resealed_password_renews_the_test_account(
 def test_a_recent_publication_keeps_its_test_account(
     repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    published_on(repo, monkeypatch, RECENT)
+    published_on(repo, RECENT)
     edit(repo, GENERAL, "name: Acme Notes", "name: Acme Notes Pro")
     assert of_rules(lint_dated(repo), *UPDATE_RULES) == []
 
@@ -591,6 +577,6 @@ def test_a_recent_publication_keeps_its_test_account(
 def test_a_new_folder_needs_no_renewed_test_account(
     repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    published_on(repo, monkeypatch, OLD)
+    published_on(repo, OLD)
     repo.add_submission("delta-app", name="Delta App")
     assert of_rules(lint_dated(repo), *UPDATE_RULES) == []

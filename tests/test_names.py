@@ -25,7 +25,7 @@ from oin_gitops.diagnostics import Report
 from oin_gitops.rules import BY_ID, characters
 from oin_gitops.rules.characters import many_name_keys, name_keys
 from oin_gitops.sources import DiskSource, GitSource, Kind
-from tests.conftest import SUBMISSION_YAML, ScratchRepo, brief
+from tests.conftest import SUBMISSION_YAML, ScratchRepo, brief, git
 
 CYRILLIC_O = "\u043e"
 BASE = {
@@ -37,16 +37,6 @@ BASE = {
     "omega": "Omega",
 }
 COMPARED = {"duplicate-name", "duplicate-slug"}
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t.example", *args],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
 
 
 def general(name: str) -> str:

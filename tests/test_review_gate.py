@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,8 +26,8 @@ from oin_gitops.github.client import Settings, connect
 from oin_gitops.github.facts import Reader
 from oin_gitops.github.sync import Syncer, sync_all, sync_one
 from tests import fakegithub
+from tests.conftest import git
 from tests.fakegithub import FakeGitHub
-from tests.test_changes import git
 from tests.test_review_journeys import (
     CONFIG,
     INITIAL,
@@ -124,23 +122,7 @@ COMMIT = ("commit", "-qm")
 
 def commit_at(root: Path, message: str, when: datetime) -> None:
     """A commit dated like the fake's (publication dates are read from history on both sides)."""
-    stamp = when.isoformat()
-    env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
-    subprocess.run(
-        [
-            "git",
-            "-C",
-            str(root),
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t.example",
-            *COMMIT,
-            message,
-        ],
-        check=True,
-        env=env,
-    )
+    git(root, *COMMIT, message, date=when.isoformat())
 
 
 def renamed(files: Files, slug: str) -> Files:

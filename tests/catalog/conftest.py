@@ -4,9 +4,7 @@ at fixed dates, and validation of a built catalog against ``catalog.schema.json`
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ from jsonschema import Draft202012Validator
 
 from oin_gitops import schemas
 from oin_gitops.catalog import build as builder
+from tests.conftest import git
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG_ID = "https://oin-gitops.github.io/schemas/catalog.schema.json"
@@ -23,25 +22,6 @@ CATALOG_ID = "https://oin-gitops.github.io/schemas/catalog.schema.json"
 FIRST = "2024-01-15T10:00:00+00:00"
 SECOND = "2024-03-02T09:30:00+00:00"
 THIRD = "2024-06-20T16:45:00+00:00"
-
-
-def git(root: Path, *args: str, date: str | None = None) -> str:
-    """Run git in ``root`` with a fixed identity, ignoring the machine's git configuration."""
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Catalog Test",
-        "GIT_AUTHOR_EMAIL": "catalog-test@acme.example",
-        "GIT_COMMITTER_NAME": "Catalog Test",
-        "GIT_COMMITTER_EMAIL": "catalog-test@acme.example",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    if date is not None:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
-    done = subprocess.run(
-        ["git", "-C", str(root), *args], env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout
 
 
 def commit(root: Path, message: str, date: str, *paths: str) -> None:
