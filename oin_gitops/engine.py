@@ -27,6 +27,7 @@ from oin_gitops.submission import (
     load_submission,
     not_regular,
 )
+from oin_gitops.yamlio.fast import LineCol, Mapping
 
 Work = Callable[[Submission, list[Diagnostic]], object]
 
@@ -219,42 +220,17 @@ def _for_repository(submission: Submission) -> Submission:
 
 
 def _kept(node: Any, pointer: tuple[str, ...]) -> Any:
-    """``node`` with only the keys along ``pointer`` (what is at its end whole)."""
+    """``node`` with only the keys along ``pointer`` (what is at its end whole), positions kept."""
     if not pointer or not isinstance(node, dict):
         return node
     head, rest = pointer[0], pointer[1:]
-    kept = _Kept()
-    kept.lc = _Positions(node.lc, head if head in node else None)
+    kept = Mapping()
     if head in node:
         kept[head] = _kept(node[head], rest)
+        kept.lc = LineCol.of_key(node.lc, head)
+    else:
+        kept.lc = LineCol(node.lc.line, node.lc.col)
     return kept
-
-
-class _Kept(dict[str, Any]):
-    """A mapping cut down to one key, carrying positions like the parsers' containers."""
-
-    __slots__ = ("lc",)
-    lc: _Positions
-
-
-class _Positions:
-    """The positions ``Document.position`` reads (the parsers' ``lc`` protocol): the mapping's
-    own, and its one key's and value's."""
-
-    __slots__ = ("_key", "_value", "col", "line")
-
-    def __init__(self, lc: Any, key: str | None) -> None:
-        self.line, self.col = lc.line, lc.col
-        self._key = None if key is None else tuple(lc.key(key))
-        self._value = None if key is None else tuple(lc.value(key))
-
-    def key(self, key: str) -> tuple[int, int]:
-        assert self._key is not None
-        return self._key
-
-    def value(self, key: str) -> tuple[int, int]:
-        assert self._value is not None
-        return self._value
 
 
 def _entry_problems(submission: Submission) -> Iterator[Diagnostic]:

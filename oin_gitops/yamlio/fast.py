@@ -38,6 +38,15 @@ class LineCol:
         self._values: dict[Any, tuple[int, int]] = {}
         self._items: list[tuple[int, int]] = []
 
+    @classmethod
+    def of_key(cls, lc: Any, key: Any) -> LineCol:
+        """A mapping's own position and those of one key and its value, copied from ``lc``
+        (either parser's); the other keys are left out."""
+        kept = cls(lc.line, lc.col)
+        kept._keys[key] = tuple(lc.key(key))
+        kept._values[key] = tuple(lc.value(key))
+        return kept
+
     def key(self, key: Any) -> tuple[int, int]:
         return self._keys[key]
 
