@@ -216,3 +216,41 @@ SPAN_SOURCE = 'a: 1\nb:\n  c: "x"\n  d: [1, two, {e: f}]\ntest:\n  password: |\n
 def test_scalar_span_finds_exactly_the_value_text(pointer, expected) -> None:
     span = yamlio.scalar_span(SPAN_SOURCE, pointer)
     assert (SPAN_SOURCE[span[0] : span[1]] if span else None) == expected
+
+
+@pytest.mark.parametrize(
+    "key", ["~", "null", "NULL", "true", "False", "+1", "-1", ".5", "0x1F", "0o17", "2024-01-01"]
+)
+@pytest.mark.parametrize("careful", [False, True])
+def test_every_typed_key_is_refused_by_both_parsers(key: str, careful: bool) -> None:
+    # Each starts with a character of checks._TYPED_START: the quick test must let it through.
+    found = yamlio.parse(f"{key}: 1\n".encode(), "x.yaml", careful=careful)
+    assert isinstance(found, Diagnostic) and found.rule == "yaml-key-type", found
+    assert found.message == f"the key '{key}' is read as a number, date, boolean or null, not text"
+
+
+@pytest.mark.parametrize("key", ["yes", "on", "nan", "Todo", "x1", "_1"])
+def test_keys_that_start_like_text_are_text(key: str) -> None:
+    found = yamlio.parse(f"{key}: 1\n".encode(), "x.yaml")
+    assert isinstance(found, yamlio.Document) and found.data == {key: 1}
+
+
+def test_typed_plain_values_resolve_alike_in_both_parsers() -> None:
+    # fast._scalar skips ruamel's resolver for a first character no implicit type starts with.
+    text = (
+        b"a: .inf\nb: ~\nc: +1\nd: 0o17\ne: -.5\nf: True\ng: null\nh: yes\ni: x1\nj: 2024-01-02\n"
+    )
+    fast, careful = yamlio.parse(text, "x.yaml"), yamlio.parse(text, "x.yaml", careful=True)
+    assert isinstance(fast, yamlio.Document) and isinstance(careful, yamlio.Document)
+    assert dict(fast.data) == dict(careful.data)
+    assert [fast.data[k] for k in "abcdefghi"] == [
+        float("inf"),
+        None,
+        1,
+        15,
+        -0.5,
+        True,
+        None,
+        "yes",
+        "x1",
+    ]

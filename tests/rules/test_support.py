@@ -369,6 +369,10 @@ def test_is_free_mail(domain: str, expected: bool) -> None:
         ("notexample.com", None),
         ("example.com.acme.io", None),
         ("8.8.8.8", None),
+        ("[::1]", "[::1], a private network address"),
+        ("[fd00::abcd]", "[fd00::abcd], a private network address"),
+        ("[2001:4860::8888]", None),
+        ("10.0.0.8.", "10.0.0.8, a private network address"),
     ],
 )
 def test_unreachable(host: str, expected: str | None) -> None:
