@@ -13,11 +13,13 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oin_gitops import schemas, yamlio
+from tests.conftest import SAML_YAML, SEALED, SUBMISSION_YAML
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -161,13 +163,15 @@ def test_the_compiled_check_never_accepts_what_the_python_validator_refuses(
 def test_a_value_outside_printable_ascii_goes_to_the_python_validator() -> None:
     # Found by the property test: Python's \s matches U+001F (and U+0085), jsonschema-rs's
     # does not, so jsonschema-rs alone accepted a value Python's pattern refuses.
-    data = {"acs_url": "https://acme.example/acs", "audience": "\x1f"}
-    assert (
-        __import__("jsonschema_rs")
-        .validator_for({"properties": {"audience": {"pattern": "^\\S+$"}}})
-        .is_valid(data)
+    saml = _plain(yamlio.parse(SAML_YAML.encode(), "saml.yaml").data)
+    general = _plain(
+        yamlio.parse(SUBMISSION_YAML.format(name="Acme", sealed=SEALED).encode(), "s").data
     )
-    assert not schemas.screened_valid("saml", data)
+    general["app"]["description"] = "\x85"
+    for name, data in (("saml", {**saml, "audience": "\x1f"}), ("submission", general)):
+        assert schemas.screen(name)(data)  # jsonschema-rs alone would pass it
+        assert not schemas.validator(name).is_valid(data)
+        assert not schemas.screened_valid(name, data)
 
 
 @pytest.mark.parametrize(
@@ -176,7 +180,7 @@ def test_a_value_outside_printable_ascii_goes_to_the_python_validator() -> None:
 )
 def test_dates_are_checked_by_both(value: str, valid: bool) -> None:
     schema = {"type": "string", "format": "date"}
-    screen = __import__("jsonschema_rs").validator_for(schema, validate_formats=True)
+    screen = jsonschema_rs.validator_for(schema, validate_formats=True)
     careful = schemas.Draft202012Validator(
         schema, format_checker=schemas.Draft202012Validator.FORMAT_CHECKER
     )
